@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { parseByteSize } from '../../shared/domain/units.ts';
+import { parseS3Url } from '../../shared/domain/s3-url.ts';
+import type { S3Location } from '../../shared/domain/s3-url.ts';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Usage: hoist <command> [options]
+
+Commands:
+  upload <path> s3://<bucket>/<key>   upload a file (or continue its unfinished upload)
+  resume                              resume every unfinished upload
+  status [--json]                     list uploads
+  cancel <id>                         abort an upload on the server and forget it
+
+Options:
+  --state-dir DIR       state database directory (env HOIST_STATE_DIR)
+  --endpoint URL        S3-compatible endpoint (env AWS_ENDPOINT_URL)
+  --region R            region (env AWS_REGION; default us-east-1)
+  --path-style          path-style addressing (needed by most S3-compatible servers)
+  --part-size SIZE      part size for new uploads, e.g. 8MiB (min 5MiB)
+  --concurrency N       parts in flight (default 4)
+  --max-retries N       retries in a row without progress before failing (default 10)
+  --stall-timeout SEC   abort and retry a request with no bytes moving (default 30)
+  --json                machine-readable output (status, and results of upload/resume)
+  -h, --help            this help
+
+Exit codes: 0 done, 1 failed, 2 usage error, 130 interrupted.`;
+
+export type Command =
+  | { name: 'upload'; path: string; location: S3Location }
+  | { name: 'resume' }
+  | { name: 'status' }
+  | { name: 'cancel'; id: string }
+  | { name: 'help' };
+
+export interface CliOptions {
+  stateDir: string | undefined;
+  endpoint: string | undefined;
+  region: string | undefined;
+  pathStyle: boolean;
+  partSize: number | undefined;
+  concurrency: number | undefined;
+  maxRetries: number | undefined;
+  stallTimeoutMs: number | undefined;
+  json: boolean;
+}
+
+function positiveInteger(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} needs a whole number, got "${text}"`);
+  return value;
+}
+
+export function parseCliArgs(argv: readonly string[]): { command: Command; options: CliOptions } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'state-dir': { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        'path-style': { type: 'boolean', default: false },
+        'part-size': { type: 'string' },
+        concurrency: { type: 'string' },
+        'max-retries': { type: 'string' },
+        'stall-timeout': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  let partSize: number | undefined;
+  if (values['part-size'] !== undefined) {
+    partSize = parseByteSize(values['part-size']);
+    if (partSize === undefined) throw new UsageError(`--part-size: "${values['part-size']}" is not a size (try 8MiB)`);
+  }
+  const concurrency = positiveInteger(values.concurrency, '--concurrency');
+  if (concurrency === 0) throw new UsageError('--concurrency must be at least 1');
+  const stall = positiveInteger(values['stall-timeout'], '--stall-timeout');
+  const options: CliOptions = {
+    stateDir: values['state-dir'],
+    endpoint: values.endpoint,
+    region: values.region,
+    pathStyle: values['path-style'] ?? false,
+    partSize,
+    concurrency,
+    maxRetries: positiveInteger(values['max-retries'], '--max-retries'),
+    stallTimeoutMs: stall === undefined ? undefined : stall * 1000,
+    json: values.json ?? false,
+  };
+  if (values.help) return { command: { name: 'help' }, options };
+  return { command: parseCommand(positionals), options };
+}
+
+function parseCommand(positionals: readonly string[]): Command {
+  const [name, ...rest] = positionals;
+  const expectArgs = (count: number, shape: string): void => {
+    if (rest.length !== count) throw new UsageError(`usage: hoist ${shape}`);
+  };
+  switch (name) {
+    case 'upload': {
+      expectArgs(2, 'upload <path> s3://<bucket>/<key>');
+      const location = parseS3Url(rest[1] as string);
+      if (!location) throw new UsageError(`"${rest[1]}" is not an s3://<bucket>/<key> address`);
+      return { name: 'upload', path: rest[0] as string, location };
+    }
+    case 'resume':
+      expectArgs(0, 'resume');
+      return { name: 'resume' };
+    case 'status':
+      expectArgs(0, 'status [--json]');
+      return { name: 'status' };
+    case 'cancel':
+      expectArgs(1, 'cancel <id>');
+      return { name: 'cancel', id: rest[0] as string };
+    case undefined:
+      throw new UsageError('no command given');
+    default:
+      throw new UsageError(`unknown command "${name}"`);
+  }
+}

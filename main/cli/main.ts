@@ -1,0 +1,150 @@
+import { resolve } from 'node:path';
+import { formatBytes } from '../../shared/domain/units.ts';
+import { formatS3Url } from '../../shared/domain/s3-url.ts';
+import { SourceError } from '../engine/errors.ts';
+import type { RunResult } from '../engine/upload-engine.ts';
+import { DEFAULT_RETRY_POLICY } from '../engine/retry-budget.ts';
+import { openServices } from '../services.ts';
+import type { Services } from '../services.ts';
+import { parseCliArgs, USAGE, UsageError } from './cli-args.ts';
+import type { CliOptions, Command } from './cli-args.ts';
+import { printStatus, ProgressLine } from './cli-output.ts';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
+
+function fail(message: string): never {
+  process.stderr.write(`hoist: ${message}\n`);
+  process.exit(EXIT_FAILED);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let command: Command;
+  let options: CliOptions;
+  try {
+    ({ command, options } = parseCliArgs(argv));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`hoist: ${error.message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  if (command.name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+
+  let services: Services;
+  try {
+    services = openServices({
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+      engine: {
+        ...(options.concurrency ? { concurrency: options.concurrency, maxActiveUploads: options.concurrency } : {}),
+        ...(options.partSize ? { defaultPartSize: options.partSize } : {}),
+        ...(options.maxRetries !== undefined ? { retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries } } : {}),
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('\nhoist: stopping; state is recorded, run `hoist resume` to continue\n');
+    void services.engine.shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const code = await runCommand(command, options, services);
+    return interrupted ? EXIT_INTERRUPTED : code;
+  } finally {
+    services.close();
+  }
+}
+
+async function runCommand(command: Command, options: CliOptions, services: Services): Promise<number> {
+  const { engine } = services;
+  switch (command.name) {
+    case 'status':
+      printStatus(engine.snapshot(), options.json);
+      return EXIT_OK;
+    case 'cancel':
+      try {
+        await engine.cancel(command.id);
+      } catch (error) {
+        fail((error as Error).message);
+      }
+      if (!options.json) process.stdout.write(`cancelled ${command.id}\n`);
+      return EXIT_OK;
+    case 'upload':
+      return uploadCommand(command.path, command.location, options, services);
+    case 'resume': {
+      engine.pruneHistory();
+      const results = await runWithProgress(services, () => engine.resumeAll({ includePaused: true }), options);
+      return reportResults(results, options, services);
+    }
+    default:
+      return EXIT_USAGE;
+  }
+}
+
+async function uploadCommand(path: string, location: { bucket: string; key: string }, options: CliOptions, services: Services): Promise<number> {
+  const { engine } = services;
+  const target = {
+    endpoint: options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? undefined,
+    region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    pathStyle: options.pathStyle,
+  };
+  let added;
+  try {
+    added = await engine.addUpload({ path: resolve(path), location, target, ...(options.partSize ? { partSize: options.partSize } : {}) });
+  } catch (error) {
+    if (error instanceof SourceError || (error as Error).name === 'PartPlanError') fail((error as Error).message);
+    throw error;
+  }
+  if (added.continued) process.stderr.write(`hoist: continuing unfinished upload ${added.record.id} of ${path}\n`);
+  const [result] = await runWithProgress(services, async () => [await engine.run(added.record.id)], options);
+  const record = services.store.getUpload(added.record.id);
+  // A new upload that failed before anything reached the server leaves nothing to resume: forget it.
+  if (result?.outcome === 'failed' && !added.continued && record && !record.uploadId && record.state === 'failed') {
+    engine.forget(added.record.id);
+  }
+  return reportResults(result ? [result] : [], options, services);
+}
+
+async function runWithProgress(services: Services, work: () => Promise<RunResult[]>, options: CliOptions): Promise<RunResult[]> {
+  const line = new ProgressLine(process.stderr, !options.json && process.stderr.isTTY === true);
+  const unsubscribe = services.engine.on((event) => {
+    if (event.type === 'progress') line.update(event.uploads);
+    else if (event.type === 'log') line.log(`${event.id}: ${event.message}`);
+  });
+  try {
+    return await work();
+  } finally {
+    unsubscribe();
+    line.finish();
+  }
+}
+
+function reportResults(results: readonly RunResult[], options: CliOptions, services: Services): number {
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(results)}\n`);
+  } else {
+    for (const result of results) {
+      const upload = services.store.getUpload(result.id);
+      const where = upload ? formatS3Url(upload) : result.id;
+      const detail = `${formatBytes(result.bytesSent)} sent${result.partsSkipped ? `, ${result.partsSkipped} parts already on the server` : ''}${result.restarted ? ', restarted because the server had discarded it' : ''}`;
+      if (result.outcome === 'completed') process.stdout.write(`completed ${result.id} ${where} (${detail})\n`);
+      else if (result.outcome === 'failed') process.stderr.write(`hoist: ${result.id} ${where} failed: ${result.error}\n`);
+      else process.stdout.write(`${result.outcome} ${result.id} ${where} (${detail})\n`);
+    }
+    if (results.length === 0) process.stdout.write('nothing to resume\n');
+  }
+  return results.some((result) => result.outcome === 'failed') ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,169 @@
+/**
+ * The small ports the engine runs behind. The engine never knows whether it
+ * runs in Electron, in the CLI or in a test: it gets an object store per
+ * target, a state store, a byte source and a clock.
+ */
+
+export type UploadState = 'queued' | 'uploading' | 'paused' | 'completed' | 'failed' | 'cancelled';
+export type PartState = 'pending' | 'uploading' | 'done';
+
+/** Where an object goes. `endpoint` is undefined for AWS itself. */
+export interface TargetConfig {
+  endpoint: string | undefined;
+  region: string;
+  pathStyle: boolean;
+}
+
+export interface ObjectLocation {
+  bucket: string;
+  key: string;
+}
+
+/** One upload as the state database holds it. Times are epoch milliseconds. */
+export interface UploadRecord extends TargetConfig, ObjectLocation {
+  /** Local id, stable across restarts of the multipart upload. */
+  id: string;
+  /** The server's multipart upload id; null before it is created and for single PutObject uploads. */
+  uploadId: string | null;
+  path: string;
+  size: number;
+  partSize: number;
+  singlePut: boolean;
+  /** mtime with full precision, as nanoseconds since the epoch (decimal string: it does not fit a double). */
+  mtimeNs: string;
+  /** Device and inode ("dev:ino"), so a replaced file is noticed even with the same size and mtime. */
+  fileId: string;
+  /** A cheap content fingerprint taken at start (see file-fingerprint.ts). */
+  fingerprint: string;
+  startedAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+  state: UploadState;
+  lastError: string | null;
+  /** How many times the upload had to start over because the server no longer had it. */
+  restarts: number;
+  /** The object's ETag once completed. */
+  etag: string | null;
+}
+
+export interface PartRecord {
+  uploadRecordId: string;
+  partNumber: number;
+  offset: number;
+  size: number;
+  state: PartState;
+  /** ETag the server returned for this part, as returned (quoted). */
+  etag: string | null;
+  /** MD5 of the part's bytes, hex. Recorded before the part is sent, so a part the server has but we never recorded can be recognised. */
+  md5: string | null;
+  /** A stronger checksum, "algorithm:hex"; null when not computed. */
+  checksum: string | null;
+  updatedAt: number;
+}
+
+export interface UploadEvent {
+  uploadRecordId: string;
+  at: number;
+  kind: 'created' | 'resumed' | 'restarted' | 'adopted-part' | 'completed' | 'failed' | 'paused' | 'cancelled';
+  message: string;
+}
+
+export type NewUpload = Omit<UploadRecord, 'updatedAt' | 'completedAt' | 'lastError' | 'restarts' | 'etag' | 'uploadId'>;
+
+/** What the engine needs from durable state. Every method is synchronous and durable when it returns. */
+export interface StateStore {
+  /** Creates the upload and all its parts (state 'pending') in one transaction. */
+  createUpload(upload: NewUpload, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): UploadRecord;
+  getUpload(id: string): UploadRecord | undefined;
+  listUploads(): UploadRecord[];
+  /** Uploads not completed and not cancelled. */
+  listUnfinished(): UploadRecord[];
+  findUnfinished(path: string, location: ObjectLocation, endpoint: string | undefined): UploadRecord | undefined;
+  listParts(id: string): PartRecord[];
+  setUploadId(id: string, uploadId: string | null): void;
+  setState(id: string, state: UploadState, lastError?: string | null): void;
+  /** Recorded before a part's first byte is sent: the part's MD5 is known from here on. */
+  markPartStarted(id: string, partNumber: number, md5: string, checksum: string | null): void;
+  /** Recorded after the server acknowledged the part. */
+  markPartDone(id: string, partNumber: number, etag: string, md5?: string): void;
+  /** A part that did not finish goes back to pending (its MD5 stays recorded). */
+  markPartPending(id: string, partNumber: number): void;
+  /** The server lost the upload: a fresh multipart upload replaces it, every part is pending again, restarts + 1. */
+  restartUpload(id: string, newUploadId: string | null): void;
+  markCompleted(id: string, etag: string | null): void;
+  deleteUpload(id: string): void;
+  recordEvent(event: Omit<UploadEvent, 'at'> & { at?: number }): void;
+  listEvents(id: string): UploadEvent[];
+  /** Removes completed and cancelled uploads finished before the given time; returns how many. */
+  pruneFinished(finishedBefore: number): number;
+  close(): void;
+}
+
+export interface RemotePart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+export interface ObjectHead {
+  size: number;
+  etag: string | null;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** Called with the number of body bytes handed to the network since the last call. */
+  onBytesSent?: (bytes: number) => void;
+}
+
+/** The S3 calls the engine makes, for one target. Errors are thrown as S3Failure (see errors.ts). */
+export interface ObjectStore {
+  createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }>;
+  uploadPart(
+    location: ObjectLocation,
+    uploadId: string,
+    partNumber: number,
+    body: Uint8Array,
+    md5Base64: string,
+    options?: SendOptions,
+  ): Promise<{ etag: string }>;
+  /** Every part the server holds for the upload, all pages read. */
+  listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemotePart[]>;
+  completeMultipartUpload(
+    location: ObjectLocation,
+    uploadId: string,
+    parts: ReadonlyArray<{ partNumber: number; etag: string }>,
+    signal?: AbortSignal,
+  ): Promise<{ etag: string | null }>;
+  abortMultipartUpload(location: ObjectLocation, uploadId: string): Promise<void>;
+  /** undefined when there is no such object. */
+  headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined>;
+  putObject(location: ObjectLocation, body: Uint8Array, md5Base64: string, options?: SendOptions): Promise<{ etag: string }>;
+}
+
+export type ObjectStoreFactory = (target: TargetConfig) => ObjectStore;
+
+export interface SourceStat {
+  size: number;
+  mtimeNs: string;
+  fileId: string;
+}
+
+/** An open source of bytes (a file, for now). */
+export interface ByteReader {
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export interface ByteSource {
+  stat(path: string): Promise<SourceStat>;
+  open(path: string): Promise<ByteReader>;
+  /** A cheap fingerprint of the content: see file-fingerprint.ts. */
+  fingerprint(path: string, size: number): Promise<string>;
+}
+
+export interface Clock {
+  now(): number;
+  /** Resolves after ms, or rejects with an AbortError when the signal fires. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}

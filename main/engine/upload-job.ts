@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import { findCoverageGap } from '../../shared/domain/part-plan.ts';
+import { crashPoint } from './crash-points.ts';
+import { IntegrityError, S3Failure, SourceError } from './errors.ts';
+import { multipartEtag } from './multipart-etag.ts';
+import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, UploadRecord } from './ports.ts';
+import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
+import { RetryBudget, throwIfStopped, withRetries } from './retry-budget.ts';
+import type { RetryPolicy } from './retry-budget.ts';
+import { runParts } from './part-runner.ts';
+import type { SlotPool } from './slot-pool.ts';
+
+export interface JobDeps {
+  store: StateStore;
+  objects: ObjectStore;
+  source: ByteSource;
+  clock: Clock;
+  pool: SlotPool;
+  retryPolicy: RetryPolicy;
+  /** Something changed that a progress display would show. */
+  onChange: (id: string) => void;
+  log: (id: string, message: string) => void;
+}
+
+/** A server that lost the upload more often than this in one run is not worth chasing. */
+const MAX_RESTARTS_PER_RUN = 3;
+
+/**
+ * One upload's run: check the source, reconcile with the server, send the
+ * missing parts, complete and verify. The state database is written before
+ * each part is sent and after the server acknowledged it.
+ */
+export class UploadJob {
+  bytesSent = 0;
+  partsSkipped = 0;
+  restartedThisRun = false;
+  private readonly inFlight = new Map<number, number>();
+  private doneBytes = 0;
+  private doneParts = 0;
+  private totalParts = 0;
+  private readonly budget: RetryBudget;
+  private readonly location: ObjectLocation;
+
+  constructor(
+    private record: UploadRecord,
+    private readonly deps: JobDeps,
+  ) {
+    this.budget = new RetryBudget(deps.retryPolicy);
+    this.location = { bucket: record.bucket, key: record.key };
+    this.refreshCounts();
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  /** Bytes confirmed by the server plus bytes of parts on the wire right now. */
+  progress(): { bytesDone: number; partsDone: number; partsTotal: number } {
+    let flying = 0;
+    for (const bytes of this.inFlight.values()) flying += bytes;
+    return { bytesDone: this.doneBytes + flying, partsDone: this.doneParts, partsTotal: this.totalParts };
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { store } = this.deps;
+    await this.checkSourceUnchanged();
+    store.setState(this.id, 'uploading', null);
+    this.deps.onChange(this.id);
+    if (this.record.singlePut) {
+      await this.runSinglePut(signal);
+      return;
+    }
+    for (let restarts = 0; ; restarts += 1) {
+      if (restarts > MAX_RESTARTS_PER_RUN) throw new IntegrityError('the server keeps losing this upload; giving up for now');
+      const uploadId = await this.ensureMultipartUpload(signal);
+      if (uploadId === 'completed') return;
+      await this.sendMissingParts(uploadId, signal);
+      if ((await this.complete(uploadId, signal)) === 'completed') return;
+    }
+  }
+
+  private retry<T>(attempt: () => Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+    return withRetries(attempt, this.budget, this.deps.clock, signal, (failure, delay) =>
+      this.deps.log(this.id, `${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`),
+    );
+  }
+
+  private refreshCounts(): PartRecord[] {
+    const parts = this.deps.store.listParts(this.id);
+    const done = parts.filter((part) => part.state === 'done');
+    this.doneParts = done.length;
+    this.doneBytes = done.reduce((sum, part) => sum + part.size, 0);
+    this.totalParts = parts.length;
+    return parts;
+  }
+
+  /** Size, mtime and file identity must be what they were when the upload started: parts of two versions never mix. */
+  private async checkSourceUnchanged(): Promise<void> {
+    const now = await this.deps.source.stat(this.record.path);
+    const changes: string[] = [];
+    if (now.size !== this.record.size) changes.push(`size ${this.record.size} → ${now.size}`);
+    if (now.mtimeNs !== this.record.mtimeNs) changes.push('modification time');
+    if (now.fileId !== this.record.fileId) changes.push('file identity (replaced)');
+    if (changes.length > 0) {
+      throw new SourceError('changed', `${this.record.path} changed since the upload started (${changes.join(', ')}); its parts will not be mixed`);
+    }
+  }
+
+  /** Returns the multipart upload id to continue, after reconciling with the server; or 'completed'. */
+  private async ensureMultipartUpload(signal: AbortSignal): Promise<string | 'completed'> {
+    const { store } = this.deps;
+    const current = store.getUpload(this.id);
+    if (!current) throw new IntegrityError('the upload was removed while running');
+    this.record = current;
+    if (!current.uploadId) {
+      const { uploadId } = await this.retry(() => this.deps.objects.createMultipartUpload(this.location), signal, 'CreateMultipartUpload');
+      crashPoint('upload-created');
+      store.setUploadId(this.id, uploadId);
+      crashPoint('upload-id-recorded');
+      this.record = { ...current, uploadId };
+      return uploadId;
+    }
+    let remote;
+    try {
+      remote = await this.retry(() => this.deps.objects.listParts(this.location, current.uploadId as string, signal), signal, 'ListParts');
+    } catch (error) {
+      if (error instanceof S3Failure && error.kind === 'upload-gone') return this.recoverGoneUpload(current.uploadId, signal);
+      throw error;
+    }
+    for (const decision of reconcileParts(store.listParts(this.id), remote)) {
+      if (decision.action === 'keep') {
+        this.partsSkipped += 1;
+      } else if (decision.action === 'adopt') {
+        store.markPartDone(this.id, decision.partNumber, decision.etag);
+        store.recordEvent({ uploadRecordId: this.id, kind: 'adopted-part', message: `part ${decision.partNumber} was on the server already; not sent again` });
+        this.partsSkipped += 1;
+      } else {
+        store.markPartPending(this.id, decision.partNumber);
+      }
+    }
+    this.refreshCounts();
+    this.deps.onChange(this.id);
+    return current.uploadId;
+  }
+
+  /**
+   * The server no longer has the multipart upload: it was aborted or expired,
+   * or the previous run completed it and died before recording that. HeadObject
+   * tells which: an object of our size whose ETag is the MD5-of-MD5s of our
+   * recorded parts is ours. Otherwise start a fresh upload, and say so.
+   */
+  private async recoverGoneUpload(oldUploadId: string, signal: AbortSignal): Promise<string | 'completed'> {
+    const { store, objects } = this.deps;
+    const head = await this.retry(() => objects.headObject(this.location, signal), signal, 'HeadObject');
+    const expected = multipartEtag(store.listParts(this.id).map((part) => part.md5));
+    if (head && head.size === this.record.size && expected && unquoteEtag(head.etag) === expected) {
+      this.markCompleted(head.etag, 'the previous run had completed it before stopping');
+      return 'completed';
+    }
+    const { uploadId } = await this.retry(() => objects.createMultipartUpload(this.location), signal, 'CreateMultipartUpload');
+    store.restartUpload(this.id, uploadId);
+    store.recordEvent({
+      uploadRecordId: this.id,
+      kind: 'restarted',
+      message: `the server no longer had multipart upload ${oldUploadId} (aborted or expired); started again from the first part`,
+    });
+    this.deps.log(this.id, 'the server discarded the unfinished upload; starting again');
+    this.restartedThisRun = true;
+    this.record = { ...this.record, uploadId, restarts: this.record.restarts + 1 };
+    this.refreshCounts();
+    this.deps.onChange(this.id);
+    return uploadId;
+  }
+
+  private async sendMissingParts(uploadId: string, signal: AbortSignal): Promise<void> {
+    const pending = this.deps.store.listParts(this.id).filter((part) => part.state !== 'done');
+    if (pending.length === 0) return;
+    const reader = await this.deps.source.open(this.record.path);
+    try {
+      await runParts(pending, this.deps.pool, signal, (part, partSignal) => this.sendPart(reader, uploadId, part, partSignal));
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private async sendPart(reader: ByteReader, uploadId: string, part: PartRecord, signal: AbortSignal): Promise<void> {
+    const { store, objects } = this.deps;
+    throwIfStopped(signal);
+    const bytes = await reader.read(part.offset, part.size);
+    const md5 = createHash('md5').update(bytes).digest();
+    const md5Hex = md5.toString('hex');
+    if (part.md5 && part.md5 !== md5Hex) {
+      throw new SourceError('changed', `${this.record.path} changed since the upload started (part ${part.partNumber} reads differently); its parts will not be mixed`);
+    }
+    store.markPartStarted(this.id, part.partNumber, md5Hex, null);
+    crashPoint('part-started');
+    try {
+      const { etag } = await this.retry(
+        () => {
+          this.inFlight.set(part.partNumber, 0);
+          return objects.uploadPart(this.location, uploadId, part.partNumber, bytes, md5.toString('base64'), {
+            signal,
+            onBytesSent: (count) => this.countSent(part.partNumber, count),
+          });
+        },
+        signal,
+        `UploadPart ${part.partNumber}`,
+      );
+      crashPoint('part-uploaded');
+      store.markPartDone(this.id, part.partNumber, etag);
+      crashPoint('part-recorded');
+    } catch (error) {
+      store.markPartPending(this.id, part.partNumber);
+      throw error;
+    } finally {
+      this.inFlight.delete(part.partNumber);
+    }
+    this.doneBytes += part.size;
+    this.doneParts += 1;
+    this.budget.progressMade();
+    this.deps.onChange(this.id);
+  }
+
+  private countSent(partNumber: number, count: number): void {
+    this.bytesSent += count;
+    this.inFlight.set(partNumber, (this.inFlight.get(partNumber) ?? 0) + count);
+    this.deps.onChange(this.id);
+  }
+
+  /** Completes after checking the parts cover the file exactly; then checks the object. */
+  private async complete(uploadId: string, signal: AbortSignal): Promise<'completed' | 'restarted'> {
+    const { objects } = this.deps;
+    const parts = this.refreshCounts();
+    const notDone = parts.filter((part) => part.state !== 'done' || !part.etag);
+    if (notDone.length > 0) throw new IntegrityError(`parts ${notDone.map((part) => part.partNumber).join(', ')} are not uploaded; not completing`);
+    const gap = findCoverageGap(parts, this.record.size);
+    if (gap) throw new IntegrityError(`the recorded parts do not cover the file exactly (${gap}); not completing`);
+    await this.checkSourceUnchanged();
+    crashPoint('before-complete');
+    let completedEtag: string | null;
+    try {
+      ({ etag: completedEtag } = await this.retry(
+        () => this.completeOrDetectGone(uploadId, parts, signal),
+        signal,
+        'CompleteMultipartUpload',
+      ));
+    } catch (error) {
+      if (!(error instanceof S3Failure && error.kind === 'upload-gone')) throw error;
+      const outcome = await this.recoverGoneUpload(uploadId, signal);
+      return outcome === 'completed' ? 'completed' : 'restarted';
+    }
+    crashPoint('after-complete');
+    const head = await this.retry(() => objects.headObject(this.location, signal), signal, 'HeadObject');
+    if (!head || head.size !== this.record.size) {
+      throw new IntegrityError(`after completing, the object has ${head ? head.size : 'no'} bytes; the file has ${this.record.size}`);
+    }
+    const expected = multipartEtag(parts.map((part) => part.md5));
+    const serverEtag = unquoteEtag(head.etag ?? completedEtag);
+    if (/-\d+$/.test(serverEtag) && expected && serverEtag !== expected) {
+      throw new IntegrityError(`after completing, the object's ETag ${serverEtag} is not the expected ${expected}`);
+    }
+    this.markCompleted(head.etag ?? completedEtag, undefined);
+    return 'completed';
+  }
+
+  /**
+   * RGW answers a Complete on an upload it no longer has with a retryable 500;
+   * before retrying, ListParts says whether the upload still exists.
+   */
+  private async completeOrDetectGone(uploadId: string, parts: readonly PartRecord[], signal: AbortSignal) {
+    try {
+      return await this.deps.objects.completeMultipartUpload(
+        this.location,
+        uploadId,
+        parts.map((part) => ({ partNumber: part.partNumber, etag: part.etag as string })),
+        signal,
+      );
+    } catch (error) {
+      if (error instanceof S3Failure && error.kind === 'retryable') await this.deps.objects.listParts(this.location, uploadId, signal);
+      throw error;
+    }
+  }
+
+  private async runSinglePut(signal: AbortSignal): Promise<void> {
+    const { store, objects } = this.deps;
+    const reader = await this.deps.source.open(this.record.path);
+    let bytes: Uint8Array;
+    try {
+      bytes = await reader.read(0, this.record.size);
+    } finally {
+      await reader.close();
+    }
+    const md5 = createHash('md5').update(bytes).digest();
+    store.markPartStarted(this.id, 1, md5.toString('hex'), null);
+    const { etag } = await this.retry(
+      () => {
+        this.inFlight.set(1, 0);
+        return objects.putObject(this.location, bytes, md5.toString('base64'), { signal, onBytesSent: (count) => this.countSent(1, count) });
+      },
+      signal,
+      'PutObject',
+    ).finally(() => this.inFlight.delete(1));
+    store.markPartDone(this.id, 1, etag);
+    const head = await this.retry(() => objects.headObject(this.location, signal), signal, 'HeadObject');
+    if (!head || head.size !== this.record.size) throw new IntegrityError(`after PutObject, the object has ${head ? head.size : 'no'} bytes; the file has ${this.record.size}`);
+    this.markCompleted(head.etag ?? etag, undefined);
+  }
+
+  private markCompleted(etag: string | null, note: string | undefined): void {
+    this.deps.store.markCompleted(this.id, etag);
+    this.deps.store.recordEvent({ uploadRecordId: this.id, kind: 'completed', message: note ?? 'completed and verified' });
+    this.refreshCounts();
+    this.deps.onChange(this.id);
+  }
+}

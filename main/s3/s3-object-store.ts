@@ -1,0 +1,200 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { ObjectHead, ObjectLocation, ObjectStore, RemotePart, SendOptions, TargetConfig } from '../engine/ports.ts';
+import { classifyS3Error } from './classify-s3-error.ts';
+import { countingBody } from './counting-body.ts';
+
+export interface S3ObjectStoreOptions {
+  /** A request with no bytes moving for this long is aborted (and retried by the engine). */
+  stallTimeoutMs: number;
+  connectTimeoutMs: number;
+  maxSockets: number;
+}
+
+export const DEFAULT_S3_OPTIONS: S3ObjectStoreOptions = { stallTimeoutMs: 30_000, connectTimeoutMs: 10_000, maxSockets: 16 };
+
+/** Builds the SDK client for a target: custom endpoint, region, path-style; credentials from the standard AWS chain. */
+export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptions = DEFAULT_S3_OPTIONS): S3Client {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
+  return new S3Client({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    forcePathStyle: target.pathStyle,
+    // The engine owns retries (with its own budget and progress-based reset).
+    maxAttempts: 1,
+    // The SDK's default CRC32 makes stream bodies go aws-chunked with a trailer,
+    // which RGW and other S3-compatible servers reject. Content-MD5 is what every
+    // implementation verifies, and the engine sends it on every part.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: options.connectTimeoutMs,
+      requestTimeout: options.stallTimeoutMs,
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+    }),
+  });
+}
+
+/** Strips the quotes S3 puts around ETags (and that UploadPartCopy sometimes leaves off). */
+export function normalizeEtag(etag: string | undefined | null): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly target: TargetConfig,
+  ) {}
+
+  static forTarget(target: TargetConfig, options?: S3ObjectStoreOptions): S3ObjectStore {
+    return new S3ObjectStore(createS3Client(target, options), target);
+  }
+
+  async createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }> {
+    const output = await this.call('CreateMultipartUpload', location, () =>
+      this.client.send(new CreateMultipartUploadCommand({ Bucket: location.bucket, Key: location.key })),
+    );
+    if (!output.UploadId) throw new Error('the server returned no upload id');
+    return { uploadId: output.UploadId };
+  }
+
+  async uploadPart(
+    location: ObjectLocation,
+    uploadId: string,
+    partNumber: number,
+    body: Uint8Array,
+    md5Base64: string,
+    options: SendOptions = {},
+  ): Promise<{ etag: string }> {
+    const output = await this.call(`UploadPart ${partNumber}`, location, () =>
+      this.client.send(
+        new UploadPartCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          UploadId: uploadId,
+          PartNumber: partNumber,
+          Body: countingBody(body, options.onBytesSent),
+          ContentLength: body.length,
+          ContentMD5: md5Base64,
+        }),
+        { abortSignal: options.signal },
+      ),
+    );
+    return { etag: output.ETag ?? '' };
+  }
+
+  async listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemotePart[]> {
+    const parts: RemotePart[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.call('ListParts', location, () =>
+        this.client.send(
+          new ListPartsCommand({ Bucket: location.bucket, Key: location.key, UploadId: uploadId, PartNumberMarker: marker }),
+          { abortSignal: signal },
+        ),
+      ).catch((error: unknown) => {
+        // RGW answers NoSuchKey (AWS: NoSuchUpload) for an upload it no longer has.
+        if ((error as { code?: string }).code === 'NoSuchKey') {
+          throw classifyS3Error({ name: 'NoSuchUpload', $metadata: { httpStatusCode: 404 } }, this.context('ListParts', location));
+        }
+        throw error;
+      });
+      for (const part of page.Parts ?? []) {
+        if (part.PartNumber === undefined) continue;
+        parts.push({ partNumber: part.PartNumber, etag: part.ETag ?? '', size: part.Size ?? -1 });
+      }
+      if (!page.IsTruncated || !page.NextPartNumberMarker) break;
+      marker = page.NextPartNumberMarker;
+    }
+    return parts;
+  }
+
+  async completeMultipartUpload(
+    location: ObjectLocation,
+    uploadId: string,
+    parts: ReadonlyArray<{ partNumber: number; etag: string }>,
+    signal?: AbortSignal,
+  ): Promise<{ etag: string | null }> {
+    const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    const output = await this.call('CompleteMultipartUpload', location, () =>
+      this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: sorted.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    // RGW returns an empty <ETag> here; HeadObject has the real one.
+    return { etag: output.ETag ? output.ETag : null };
+  }
+
+  async abortMultipartUpload(location: ObjectLocation, uploadId: string): Promise<void> {
+    try {
+      await this.call('AbortMultipartUpload', location, () =>
+        this.client.send(new AbortMultipartUploadCommand({ Bucket: location.bucket, Key: location.key, UploadId: uploadId })),
+      );
+    } catch (error) {
+      // Already gone is what abort wants.
+      if ((error as { kind?: string }).kind === 'upload-gone') return;
+      throw error;
+    }
+  }
+
+  async headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined> {
+    try {
+      const output = await this.call('HeadObject', location, () =>
+        this.client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }), { abortSignal: signal }),
+      );
+      return { size: output.ContentLength ?? 0, etag: output.ETag ?? null };
+    } catch (error) {
+      const failure = error as { status?: number; code?: string };
+      if (failure.status === 404 && failure.code !== 'NoSuchBucket') return undefined;
+      throw error;
+    }
+  }
+
+  async putObject(location: ObjectLocation, body: Uint8Array, md5Base64: string, options: SendOptions = {}): Promise<{ etag: string }> {
+    const output = await this.call('PutObject', location, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          Body: countingBody(body, options.onBytesSent),
+          ContentLength: body.length,
+          ContentMD5: md5Base64,
+        }),
+        { abortSignal: options.signal },
+      ),
+    );
+    return { etag: output.ETag ?? '' };
+  }
+
+  private context(operation: string, location: ObjectLocation) {
+    return { operation, bucket: location.bucket, endpoint: this.target.endpoint };
+  }
+
+  private async call<T>(operation: string, location: ObjectLocation, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      const failure = classifyS3Error(error, this.context(operation, location));
+      // ListParts needs the raw code to tell RGW's NoSuchKey apart; keep it on the failure.
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from './migration.ts';
+import initial from './001-initial.ts';
+
+export type { Migration } from './migration.ts';
+
+/** Every schema step, oldest first. Append new steps; never reorder or edit released ones. */
+export const MIGRATIONS: readonly Migration[] = [initial];

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrate.ts';
+
+/** The file exists but is not a readable SQLite database. It is left as it is, for the user to inspect. */
+export class StateDatabaseCorruptError extends Error {
+  override readonly name = 'StateDatabaseCorruptError';
+  readonly file: string;
+
+  constructor(file: string, cause: unknown) {
+    super(
+      `The state database at ${file} is damaged or is not a Hoist state database. ` +
+        'Hoist has not changed it. Move the file aside to start with empty state (progress recorded in it is lost), ' +
+        'or use another --state-dir.',
+      { cause },
+    );
+    this.file = file;
+  }
+}
+
+function isCorruption(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
+}
+
+/** Opens (creating if needed) the state database at `file` and brings its schema up to date. */
+export function openStateDatabase(file: string): Database.Database {
+  // The state holds bucket names and local paths: keep the directory private.
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw isCorruption(error) ? new StateDatabaseCorruptError(file, error) : error;
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // WAL with synchronous = NORMAL may lose the last commits on power loss.
+    // The engine records a part's MD5 before sending it and relies on that
+    // record surviving a crash; FULL syncs the WAL on every commit, and the
+    // writes are few (one or two per part), so the cost is small.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // The GUI and the CLI may open the same state directory; wait for a
+    // writer briefly rather than failing at once.
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    if (isCorruption(error)) throw new StateDatabaseCorruptError(file, error);
+    throw error;
+  }
+}

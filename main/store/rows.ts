@@ -1,0 +1,90 @@
+import type { PartRecord, PartState, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
+
+/** Rows as better-sqlite3 returns them (INTEGER as number: sizes and times stay below 2^53). */
+export interface UploadRow {
+  id: string;
+  upload_id: string | null;
+  endpoint: string | null;
+  region: string;
+  path_style: number;
+  bucket: string;
+  key: string;
+  path: string;
+  size: number;
+  part_size: number;
+  single_put: number;
+  mtime_ns: string;
+  file_id: string;
+  fingerprint: string;
+  started_at: number;
+  updated_at: number;
+  completed_at: number | null;
+  state: UploadState;
+  last_error: string | null;
+  restarts: number;
+  etag: string | null;
+}
+
+/** The named parameters of the upload INSERT: what a new upload starts with. */
+export type UploadInsert = Omit<UploadRow, 'upload_id' | 'updated_at' | 'completed_at' | 'last_error' | 'restarts' | 'etag'> & {
+  now: number;
+};
+
+export interface PartRow {
+  upload_record_id: string;
+  part_number: number;
+  offset: number;
+  size: number;
+  state: PartState;
+  etag: string | null;
+  md5: string | null;
+  checksum: string | null;
+  updated_at: number;
+}
+
+export interface EventRow {
+  upload_record_id: string;
+  at: number;
+  kind: UploadEvent['kind'];
+  message: string;
+}
+
+export function toUpload(r: UploadRow): UploadRecord {
+  return {
+    id: r.id,
+    uploadId: r.upload_id,
+    endpoint: r.endpoint ?? undefined,
+    region: r.region,
+    pathStyle: r.path_style === 1,
+    bucket: r.bucket,
+    key: r.key,
+    path: r.path,
+    size: r.size,
+    partSize: r.part_size,
+    singlePut: r.single_put === 1,
+    mtimeNs: r.mtime_ns,
+    fileId: r.file_id,
+    fingerprint: r.fingerprint,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    completedAt: r.completed_at,
+    state: r.state,
+    lastError: r.last_error,
+    restarts: r.restarts,
+    etag: r.etag,
+  };
+}
+
+export function toPart(r: PartRow): PartRecord {
+  return {
+    uploadRecordId: r.upload_record_id,
+    partNumber: r.part_number,
+    offset: r.offset,
+    size: r.size,
+    state: r.state,
+    etag: r.etag,
+    md5: r.md5,
+    checksum: r.checksum,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,160 @@
+import type Database from 'better-sqlite3';
+import type { NewUpload, ObjectLocation, PartRecord, StateStore, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
+import { migrate } from './migrate.ts';
+import { openStateDatabase } from './open-database.ts';
+import { toPart, toUpload } from './rows.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+
+/**
+ * The state database, behind the engine's StateStore port. Every write is a
+ * single autocommit statement or one transaction, so it is on disk (see
+ * synchronous = FULL in open-database.ts) when the method returns.
+ *
+ * Writes naming an upload or part that does not exist throw: a silent no-op
+ * would let the engine believe something was recorded that was not.
+ */
+export class SqliteStateStore implements StateStore {
+  static open(file: string): SqliteStateStore {
+    return new SqliteStateStore(openStateDatabase(file));
+  }
+
+  private readonly db: Database.Database;
+  private readonly s: Statements;
+
+  /** Takes an open database (e.g. `new Database(':memory:')` in tests); migrates it if needed. */
+  constructor(db: Database.Database) {
+    this.db = db;
+    // The cascade from uploads to parts and events depends on this.
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    this.s = prepareStatements(db);
+  }
+
+  createUpload(upload: NewUpload, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): UploadRecord {
+    const now = Date.now();
+    this.db.transaction(() => {
+      this.s.insertUpload.run({
+        id: upload.id,
+        endpoint: upload.endpoint ?? null,
+        region: upload.region,
+        path_style: upload.pathStyle ? 1 : 0,
+        bucket: upload.bucket,
+        key: upload.key,
+        path: upload.path,
+        size: upload.size,
+        part_size: upload.partSize,
+        single_put: upload.singlePut ? 1 : 0,
+        mtime_ns: upload.mtimeNs,
+        file_id: upload.fileId,
+        fingerprint: upload.fingerprint,
+        started_at: upload.startedAt,
+        now,
+        state: upload.state,
+      });
+      for (const part of parts) this.s.insertPart.run(upload.id, part.partNumber, part.offset, part.size, now);
+      const how = upload.singlePut ? 'a single PutObject' : `${parts.length} parts of up to ${upload.partSize} bytes`;
+      this.s.insertEvent.run(upload.id, now, 'created', `${upload.size} bytes as ${how}`);
+    })();
+    return this.requireUpload(upload.id);
+  }
+
+  getUpload(id: string): UploadRecord | undefined {
+    const row = this.s.getUpload.get(id);
+    return row && toUpload(row);
+  }
+
+  listUploads(): UploadRecord[] {
+    return this.s.listUploads.all().map(toUpload);
+  }
+
+  listUnfinished(): UploadRecord[] {
+    return this.s.listUnfinished.all().map(toUpload);
+  }
+
+  findUnfinished(path: string, location: ObjectLocation, endpoint: string | undefined): UploadRecord | undefined {
+    const row = this.s.findUnfinished.get(path, location.bucket, location.key, endpoint ?? null);
+    return row && toUpload(row);
+  }
+
+  listParts(id: string): PartRecord[] {
+    return this.s.listParts.all(id).map(toPart);
+  }
+
+  setUploadId(id: string, uploadId: string | null): void {
+    expectChange(this.s.setUploadId.run(uploadId, Date.now(), id), `upload ${id}`);
+  }
+
+  setState(id: string, state: UploadState, lastError?: string | null): void {
+    const result =
+      lastError === undefined
+        ? this.s.setState.run(state, Date.now(), id)
+        : this.s.setStateAndError.run(state, lastError, Date.now(), id);
+    expectChange(result, `upload ${id}`);
+  }
+
+  markPartStarted(id: string, partNumber: number, md5: string, checksum: string | null): void {
+    this.writePart(id, partNumber, (now) => this.s.partStarted.run(md5, checksum, now, id, partNumber));
+  }
+
+  markPartDone(id: string, partNumber: number, etag: string, md5?: string): void {
+    this.writePart(id, partNumber, (now) => this.s.partDone.run(etag, md5 ?? null, now, id, partNumber));
+  }
+
+  markPartPending(id: string, partNumber: number): void {
+    this.writePart(id, partNumber, (now) => this.s.partPending.run(now, id, partNumber));
+  }
+
+  restartUpload(id: string, newUploadId: string | null): void {
+    this.db.transaction(() => {
+      const now = Date.now();
+      expectChange(this.s.restartUpload.run(newUploadId, now, id), `upload ${id}`);
+      this.s.resetParts.run(now, id);
+    })();
+  }
+
+  markCompleted(id: string, etag: string | null): void {
+    const now = Date.now();
+    expectChange(this.s.markCompleted.run(etag, now, now, id), `upload ${id}`);
+  }
+
+  deleteUpload(id: string): void {
+    this.s.deleteUpload.run(id);
+  }
+
+  recordEvent(event: Omit<UploadEvent, 'at'> & { at?: number }): void {
+    this.s.insertEvent.run(event.uploadRecordId, event.at ?? Date.now(), event.kind, event.message);
+  }
+
+  listEvents(id: string): UploadEvent[] {
+    return this.s.listEvents
+      .all(id)
+      .map((r) => ({ uploadRecordId: r.upload_record_id, at: r.at, kind: r.kind, message: r.message }));
+  }
+
+  pruneFinished(finishedBefore: number): number {
+    return this.s.prune.run(finishedBefore).changes;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** A part write and the upload's updated_at, committed together. */
+  private writePart(id: string, partNumber: number, write: (now: number) => Database.RunResult): void {
+    this.db.transaction(() => {
+      const now = Date.now();
+      expectChange(write(now), `part ${partNumber} of upload ${id}`);
+      this.s.touchUpload.run(now, id);
+    })();
+  }
+
+  private requireUpload(id: string): UploadRecord {
+    const upload = this.getUpload(id);
+    if (!upload) throw new Error(`Upload ${id} is not in the state database.`);
+    return upload;
+  }
+}
+
+function expectChange(result: Database.RunResult, what: string): void {
+  if (result.changes === 0) throw new Error(`Cannot update ${what}: it is not in the state database.`);
+}

@@ -1,0 +1,72 @@
+import type Database from 'better-sqlite3';
+import type { UploadState } from '../engine/ports.ts';
+import type { EventRow, PartRow, UploadInsert, UploadRow } from './rows.ts';
+
+const FINISHED = `('completed', 'cancelled')`;
+const UPLOAD_COLUMNS = `id, upload_id, endpoint, region, path_style, bucket, "key", path, size, part_size, single_put,
+  mtime_ns, file_id, fingerprint, started_at, updated_at, completed_at, state, last_error, restarts, etag`;
+const PART_COLUMNS = `upload_record_id, part_number, "offset", size, state, etag, md5, checksum, updated_at`;
+
+/** Every statement the store runs, prepared once per connection. */
+export function prepareStatements(db: Database.Database) {
+  const p = <P extends unknown[] | object, R = unknown>(sql: string) => db.prepare<P, R>(sql);
+  return {
+    insertUpload: p<[UploadInsert]>(
+      `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (@id, NULL, @endpoint, @region, @path_style, @bucket, @key, @path,
+        @size, @part_size, @single_put, @mtime_ns, @file_id, @fingerprint, @started_at, @now, NULL, @state, NULL, 0, NULL)`,
+    ),
+    insertPart: p<[string, number, number, number, number]>(
+      `INSERT INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?)`,
+    ),
+    getUpload: p<[string], UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id = ?`),
+    listUploads: p<[], UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads ORDER BY started_at, id`),
+    listUnfinished: p<[], UploadRow>(
+      `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE state NOT IN ${FINISHED} ORDER BY started_at, id`,
+    ),
+    findUnfinished: p<[string, string, string, string | null], UploadRow>(
+      `SELECT ${UPLOAD_COLUMNS} FROM uploads
+        WHERE path = ? AND bucket = ? AND "key" = ? AND endpoint IS ? AND state NOT IN ${FINISHED}
+        ORDER BY started_at DESC, id LIMIT 1`,
+    ),
+    listParts: p<[string], PartRow>(`SELECT ${PART_COLUMNS} FROM parts WHERE upload_record_id = ? ORDER BY part_number`),
+    setUploadId: p<[string | null, number, string]>(`UPDATE uploads SET upload_id = ?, updated_at = ? WHERE id = ?`),
+    setState: p<[UploadState, number, string]>(`UPDATE uploads SET state = ?, updated_at = ? WHERE id = ?`),
+    setStateAndError: p<[UploadState, string | null, number, string]>(
+      `UPDATE uploads SET state = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+    ),
+    touchUpload: p<[number, string]>(`UPDATE uploads SET updated_at = ? WHERE id = ?`),
+    partStarted: p<[string, string | null, number, string, number]>(
+      `UPDATE parts SET state = 'uploading', md5 = ?, checksum = ?, updated_at = ? WHERE upload_record_id = ? AND part_number = ?`,
+    ),
+    partDone: p<[string, string | null, number, string, number]>(
+      `UPDATE parts SET state = 'done', etag = ?, md5 = COALESCE(?, md5), updated_at = ?
+        WHERE upload_record_id = ? AND part_number = ?`,
+    ),
+    // A part that is not done has no etag the engine may use.
+    partPending: p<[number, string, number]>(
+      `UPDATE parts SET state = 'pending', etag = NULL, updated_at = ? WHERE upload_record_id = ? AND part_number = ?`,
+    ),
+    restartUpload: p<[string | null, number, string]>(
+      `UPDATE uploads SET upload_id = ?, restarts = restarts + 1, state = 'uploading', updated_at = ? WHERE id = ?`,
+    ),
+    // The bytes are read again for the new upload, so their digests are taken again too.
+    resetParts: p<[number, string]>(
+      `UPDATE parts SET state = 'pending', etag = NULL, md5 = NULL, checksum = NULL, updated_at = ? WHERE upload_record_id = ?`,
+    ),
+    markCompleted: p<[string | null, number, number, string]>(
+      `UPDATE uploads SET state = 'completed', etag = ?, completed_at = ?, updated_at = ?, last_error = NULL WHERE id = ?`,
+    ),
+    deleteUpload: p<[string]>(`DELETE FROM uploads WHERE id = ?`),
+    insertEvent: p<[string, number, string, string]>(
+      `INSERT INTO events (upload_record_id, at, kind, message) VALUES (?, ?, ?, ?)`,
+    ),
+    listEvents: p<[string], EventRow>(
+      `SELECT upload_record_id, at, kind, message FROM events WHERE upload_record_id = ? ORDER BY at, id`,
+    ),
+    prune: p<[number]>(
+      `DELETE FROM uploads WHERE state IN ${FINISHED} AND COALESCE(completed_at, updated_at) < ?`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
