@@ -20,6 +20,8 @@ export interface S3ObjectStoreOptions {
   stallTimeoutMs: number;
   connectTimeoutMs: number;
   maxSockets: number;
+  /** ListParts page size; undefined lets the server choose (1,000 on AWS and RGW). */
+  listPartsPageSize?: number;
 }
 
 export const DEFAULT_S3_OPTIONS: S3ObjectStoreOptions = { stallTimeoutMs: 30_000, connectTimeoutMs: 10_000, maxSockets: 16 };
@@ -56,10 +58,11 @@ export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly client: S3Client,
     private readonly target: TargetConfig,
+    private readonly listPartsPageSize?: number,
   ) {}
 
-  static forTarget(target: TargetConfig, options?: S3ObjectStoreOptions): S3ObjectStore {
-    return new S3ObjectStore(createS3Client(target, options), target);
+  static forTarget(target: TargetConfig, options: S3ObjectStoreOptions = DEFAULT_S3_OPTIONS): S3ObjectStore {
+    return new S3ObjectStore(createS3Client(target, options), target, options.listPartsPageSize);
   }
 
   async createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }> {
@@ -101,7 +104,13 @@ export class S3ObjectStore implements ObjectStore {
     for (;;) {
       const page = await this.call('ListParts', location, () =>
         this.client.send(
-          new ListPartsCommand({ Bucket: location.bucket, Key: location.key, UploadId: uploadId, PartNumberMarker: marker }),
+          new ListPartsCommand({
+            Bucket: location.bucket,
+            Key: location.key,
+            UploadId: uploadId,
+            PartNumberMarker: marker,
+            MaxParts: this.listPartsPageSize,
+          }),
           { abortSignal: signal },
         ),
       ).catch((error: unknown) => {
@@ -192,9 +201,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await send();
     } catch (error) {
-      const failure = classifyS3Error(error, this.context(operation, location));
-      // ListParts needs the raw code to tell RGW's NoSuchKey apart; keep it on the failure.
-      throw failure;
+      throw classifyS3Error(error, this.context(operation, location));
     }
   }
 }
