@@ -42,7 +42,9 @@ export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptio
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.connectTimeoutMs,
-      requestTimeout: options.stallTimeoutMs,
+      // Inactivity, not total time: a big part on a slow link may take long,
+      // but a socket on which nothing moves for this long is stalled.
+      socketTimeout: options.stallTimeoutMs,
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     }),
