@@ -110,12 +110,13 @@ async function uploadCommand(path: string, location: { bucket: string; key: stri
   }
   if (added.continued) process.stderr.write(`hoist: continuing unfinished upload ${added.record.id} of ${path}\n`);
   const [result] = await runWithProgress(services, async () => [await engine.run(added.record.id)], options);
+  const code = reportResults(result ? [result] : [], options, services);
   const record = services.store.getUpload(added.record.id);
   // A new upload that failed before anything reached the server leaves nothing to resume: forget it.
   if (result?.outcome === 'failed' && !added.continued && record && !record.uploadId && record.state === 'failed') {
     engine.forget(added.record.id);
   }
-  return reportResults(result ? [result] : [], options, services);
+  return code;
 }
 
 async function runWithProgress(services: Services, work: () => Promise<RunResult[]>, options: CliOptions): Promise<RunResult[]> {
