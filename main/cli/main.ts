@@ -50,6 +50,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     fail((error as Error).message);
   }
 
+  // Finished uploads are kept for a while (status shows them), then forgotten.
+  services.engine.pruneHistory();
+
   let interrupted = false;
   const onSignal = (): void => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
@@ -85,7 +88,6 @@ async function runCommand(command: Command, options: CliOptions, services: Servi
     case 'upload':
       return uploadCommand(command.path, command.location, options, services);
     case 'resume': {
-      engine.pruneHistory();
       const results = await runWithProgress(services, () => engine.resumeAll({ includePaused: true }), options);
       return reportResults(results, options, services);
     }
