@@ -139,6 +139,8 @@ export interface ObjectStore {
   /** undefined when there is no such object. */
   headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined>;
   putObject(location: ObjectLocation, body: Uint8Array, md5Base64: string, options?: SendOptions): Promise<{ etag: string }>;
+  /** A cheap request without a body that fails as the real request would for a missing bucket or wrong credentials. */
+  checkAccess(location: ObjectLocation, signal?: AbortSignal): Promise<void>;
 }
 
 export type ObjectStoreFactory = (target: TargetConfig) => ObjectStore;

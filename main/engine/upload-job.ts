@@ -74,7 +74,14 @@ export class UploadJob {
       if (restarts > MAX_RESTARTS_PER_RUN) throw new IntegrityError('the server keeps losing this upload; giving up for now');
       const uploadId = await this.ensureMultipartUpload(signal);
       if (uploadId === 'completed') return;
-      await this.sendMissingParts(uploadId, signal);
+      try {
+        await this.sendMissingParts(uploadId, signal);
+      } catch (error) {
+        // The server dropped the upload while parts were going up (expiry, an abort elsewhere).
+        if (!(error instanceof S3Failure && error.kind === 'upload-gone')) throw error;
+        if ((await this.recoverGoneUpload(uploadId, signal)) === 'completed') return;
+        continue;
+      }
       if ((await this.complete(uploadId, signal)) === 'completed') return;
     }
   }
@@ -198,10 +205,14 @@ export class UploadJob {
       const { etag } = await this.retry(
         () => {
           this.inFlight.set(part.partNumber, 0);
-          return objects.uploadPart(this.location, uploadId, part.partNumber, bytes, md5.toString('base64'), {
-            signal,
-            onBytesSent: (count) => this.countSent(part.partNumber, count),
-          });
+          return this.probeOnFailure(
+            () =>
+              objects.uploadPart(this.location, uploadId, part.partNumber, bytes, md5.toString('base64'), {
+                signal,
+                onBytesSent: (count) => this.countSent(part.partNumber, count),
+              }),
+            () => objects.listParts(this.location, uploadId, signal),
+          );
         },
         signal,
         `UploadPart ${part.partNumber}`,
@@ -240,7 +251,18 @@ export class UploadJob {
     let completedEtag: string | null;
     try {
       ({ etag: completedEtag } = await this.retry(
-        () => this.completeOrDetectGone(uploadId, parts, signal),
+        () =>
+          this.probeOnFailure(
+            () =>
+              objects.completeMultipartUpload(
+                this.location,
+                uploadId,
+                parts.map((part) => ({ partNumber: part.partNumber, etag: part.etag as string })),
+                signal,
+              ),
+            // RGW answers a Complete on an upload it no longer has with a retryable 500.
+            () => objects.listParts(this.location, uploadId, signal),
+          ),
         signal,
         'CompleteMultipartUpload',
       ));
@@ -264,19 +286,24 @@ export class UploadJob {
   }
 
   /**
-   * RGW answers a Complete on an upload it no longer has with a retryable 500;
-   * before retrying, ListParts says whether the upload still exists.
+   * Before a failed request is retried, a cheap request without a body asks
+   * whether retrying can work at all. A server that refuses a request with a
+   * body (missing bucket, wrong key, upload gone) often answers and closes the
+   * connection before reading it, and Node then reports a broken pipe instead
+   * of the answer; RGW also answers a Complete on a vanished upload with a 500.
+   * The probe turns those into the real, non-retryable failure.
    */
-  private async completeOrDetectGone(uploadId: string, parts: readonly PartRecord[], signal: AbortSignal) {
+  private async probeOnFailure<T>(attempt: () => Promise<T>, probe: () => Promise<unknown>): Promise<T> {
     try {
-      return await this.deps.objects.completeMultipartUpload(
-        this.location,
-        uploadId,
-        parts.map((part) => ({ partNumber: part.partNumber, etag: part.etag as string })),
-        signal,
-      );
+      return await attempt();
     } catch (error) {
-      if (error instanceof S3Failure && error.kind === 'retryable') await this.deps.objects.listParts(this.location, uploadId, signal);
+      if (error instanceof S3Failure && error.kind === 'retryable') {
+        try {
+          await probe();
+        } catch (probeError) {
+          if (probeError instanceof S3Failure && probeError.kind !== 'retryable') throw probeError;
+        }
+      }
       throw error;
     }
   }
@@ -295,7 +322,10 @@ export class UploadJob {
     const { etag } = await this.retry(
       () => {
         this.inFlight.set(1, 0);
-        return objects.putObject(this.location, bytes, md5.toString('base64'), { signal, onBytesSent: (count) => this.countSent(1, count) });
+        return this.probeOnFailure(
+          () => objects.putObject(this.location, bytes, md5.toString('base64'), { signal, onBytesSent: (count) => this.countSent(1, count) }),
+          () => objects.checkAccess(this.location, signal),
+        );
       },
       signal,
       'PutObject',

@@ -5,6 +5,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -35,6 +36,9 @@ export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptio
     forcePathStyle: target.pathStyle,
     // The engine owns retries (with its own budget and progress-based reset).
     maxAttempts: 1,
+    // The SDK otherwise console.warns about failed streaming requests; the
+    // engine reports failures itself, in words a user can act on.
+    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     // The SDK's default CRC32 makes stream bodies go aws-chunked with a trailer,
     // which RGW and other S3-compatible servers reject. Content-MD5 is what every
     // implementation verifies, and the engine sends it on every part.
@@ -193,6 +197,12 @@ export class S3ObjectStore implements ObjectStore {
       ),
     );
     return { etag: output.ETag ?? '' };
+  }
+
+  async checkAccess(location: ObjectLocation, signal?: AbortSignal): Promise<void> {
+    await this.call('ListObjectsV2', location, () =>
+      this.client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, MaxKeys: 1 }), { abortSignal: signal }),
+    );
   }
 
   private context(operation: string, location: ObjectLocation) {

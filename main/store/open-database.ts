@@ -47,6 +47,11 @@ export function openStateDatabase(file: string): Database.Database {
     // writer briefly rather than failing at once.
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    // Opening reads only the first page; damage further in would otherwise
+    // surface later, in the middle of an upload. quick_check reads every page
+    // once (milliseconds for a database of thousands of parts).
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
     return db;
   } catch (error) {
     db.close();
