@@ -50,9 +50,8 @@ export interface CliOptions {
 
 function positiveInteger(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} needs a whole number, got "${text}"`);
-  return value;
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`${flag} needs a whole number, got "${text}"`);
+  return Number(text);
 }
 
 export function parseCliArgs(argv: readonly string[]): { command: Command; options: CliOptions } {

@@ -1,3 +1,4 @@
+import { stoppedErrorFor } from './retry-budget.ts';
 import type { SlotPool } from './slot-pool.ts';
 
 /**
@@ -44,4 +45,6 @@ export async function runParts<P>(
     signal.removeEventListener('abort', forward);
   }
   if (firstError !== undefined) throw firstError;
+  // Stopped before every part was started: never report that as success.
+  if (inner.signal.aborted) throw stoppedErrorFor(signal);
 }

@@ -276,7 +276,11 @@ export class UploadEngine {
       releaseUploadSlot = await this.uploadSlots.acquire(entry.controller.signal);
       const record = store.getUpload(id);
       if (!record) throw new Error(`no upload with id ${id}`);
-      if (record.state === 'completed') return { ...result, outcome: 'completed' };
+      if (record.state === 'completed') {
+        result.outcome = 'completed';
+        this.emit({ type: 'finished', result });
+        return result;
+      }
       const job = new UploadJob(record, {
         store,
         objects: this.objectStoreFor(record),

@@ -108,6 +108,11 @@ export class UploadJob {
     if (now.size !== this.record.size) changes.push(`size ${this.record.size} → ${now.size}`);
     if (now.mtimeNs !== this.record.mtimeNs) changes.push('modification time');
     if (now.fileId !== this.record.fileId) changes.push('file identity (replaced)');
+    // Same size and mtime do not prove the same bytes (coarse timestamps, tools
+    // that restore mtimes); the fingerprint's first and last MiB are cheap to re-read.
+    if (changes.length === 0 && (await this.deps.source.fingerprint(this.record.path, now.size)) !== this.record.fingerprint) {
+      changes.push('content');
+    }
     if (changes.length > 0) {
       throw new SourceError('changed', `${this.record.path} changed since the upload started (${changes.join(', ')}); its parts will not be mixed`);
     }
@@ -329,7 +334,12 @@ export class UploadJob {
       },
       signal,
       'PutObject',
-    ).finally(() => this.inFlight.delete(1));
+    )
+      .catch((error: unknown) => {
+        store.markPartPending(this.id, 1);
+        throw error;
+      })
+      .finally(() => this.inFlight.delete(1));
     store.markPartDone(this.id, 1, etag);
     const head = await this.retry(() => objects.headObject(this.location, signal), signal, 'HeadObject');
     if (!head || head.size !== this.record.size) throw new IntegrityError(`after PutObject, the object has ${head ? head.size : 'no'} bytes; the file has ${this.record.size}`);
