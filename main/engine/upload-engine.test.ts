@@ -463,3 +463,72 @@ describe('UploadEngine: source integrity and part states', () => {
     expect(partStates(id)).toEqual(['pending']);
   });
 });
+
+describe('UploadEngine: bounds', () => {
+  // Memory is bounded by parts in flight × part size only if no part is read
+  // before it holds a slot: count part buffers alive (read, not yet finished)
+  // across two files running at once.
+  it('never holds more part buffers than the concurrency, across files', async () => {
+    const source = new FileSource();
+    let alive = 0;
+    let maxAlive = 0;
+    const countingSource = {
+      stat: (path: string) => source.stat(path),
+      fingerprint: (path: string, size: number) => source.fingerprint(path, size),
+      open: async (path: string) => {
+        const reader = await source.open(path);
+        return {
+          read: async (offset: number, length: number) => {
+            const bytes = await reader.read(offset, length);
+            if (length > MiB) {
+              alive += 1;
+              maxAlive = Math.max(maxAlive, alive);
+            }
+            return bytes;
+          },
+          close: () => reader.close(),
+        };
+      },
+    };
+    class SlowObjectStore extends MemoryObjectStore {
+      override async uploadPart(...args: Parameters<MemoryObjectStore['uploadPart']>) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        try {
+          return await super.uploadPart(...args);
+        } finally {
+          alive -= 1;
+        }
+      }
+    }
+    const objects = new SlowObjectStore();
+    const engine = new UploadEngine({ store, objectStoreFor: () => objects, source: countingSource, clock: systemClock }, { ...BASE_OPTIONS, concurrency: 3 });
+    engines.push(engine);
+    const first = writeSource(6 * 5 * MiB, 'first.bin');
+    const second = writeSource(6 * 5 * MiB, 'second.bin');
+    const ids = [
+      (await engine.addUpload({ path: first.path, location: { bucket: 'bucket', key: 'first' }, target: TARGET })).record.id,
+      (await engine.addUpload({ path: second.path, location: { bucket: 'bucket', key: 'second' }, target: TARGET })).record.id,
+    ];
+    const results = await Promise.all(ids.map((id) => engine.run(id)));
+    expect(results.map((result) => result.outcome)).toEqual(['completed', 'completed']);
+    expect(maxAlive).toBe(3);
+    expect(alive).toBe(0);
+  });
+
+  it('forgets finished uploads only after the retention period', async () => {
+    let now = 1_000_000;
+    const clock = { now: () => now, sleep: systemClock.sleep };
+    const engine = new UploadEngine({ store, objectStoreFor: () => s3, source: new FileSource(), clock }, { ...BASE_OPTIONS, retentionMs: 10_000 });
+    engines.push(engine);
+    const { path } = writeSource(100_000, 'kept.bin');
+    const id = await addUpload(engine, path);
+    expect((await engine.run(id)).outcome).toBe('completed');
+    const completedAt = store.getUpload(id)?.completedAt ?? 0;
+    now = completedAt + 9_000;
+    expect(engine.pruneHistory()).toBe(0);
+    expect(store.getUpload(id)).toBeDefined();
+    now = completedAt + 11_000;
+    expect(engine.pruneHistory()).toBe(1);
+    expect(store.getUpload(id)).toBeUndefined();
+  });
+});
