@@ -1,39 +1,28 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
 import type { ResultEntry, StatusEntry } from '../support/cli-runner.ts';
-import { fileDigest, makeRandomFile, makeTempDir } from '../support/files.ts';
-import { createTestBucket, listUnfinishedUploads, objectDigest, objectExists, removeTestBucket, s3Config, testClient } from '../support/s3-fixture.ts';
+import { fileDigest, makeRandomFile } from '../support/files.ts';
+import { listUnfinishedUploads, objectDigest, objectExists, useTestWorkspace } from '../support/s3-fixture.ts';
 
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
-const config = s3Config();
-const client = testClient(config);
-let bucket: string;
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(client);
-  temp = await makeTempDir();
-});
-afterAll(async () => {
-  await removeTestBucket(client, bucket);
-  await temp.remove();
-});
+const ws = useTestWorkspace();
+const { config, client } = ws;
 
 /** Starts an upload and kills it (for real) after its second part is recorded. */
 async function interruptedUpload(stateDir: string, name: string, size: number): Promise<string> {
-  const file = join(temp.dir, name);
+  const file = join(ws.dir, name);
   await makeRandomFile(file, size);
   const env = cliEnv(config, stateDir, { HOIST_CRASH_AT: 'part-recorded:2' });
-  const run = await runCli(['upload', file, `s3://${bucket}/${name}`, '--part-size', '5MiB', '--concurrency', '1', ...targetArgs(config)], env);
+  const run = await runCli(['upload', file, `s3://${ws.bucket}/${name}`, '--part-size', '5MiB', '--concurrency', '1', ...targetArgs(config)], env);
   expect(run.signal).toBe('SIGKILL');
   return file;
 }
 
 describe('several uploads and cancel', () => {
   it('resume runs every unfinished upload in the database to completion', async () => {
-    const stateDir = join(temp.dir, 'state-many');
+    const stateDir = join(ws.dir, 'state-many');
     const files = [
       { name: 'many-a.bin', size: 4 * PART + 1 },
       { name: 'many-b.bin', size: 5 * PART },
@@ -48,34 +37,34 @@ describe('several uploads and cancel', () => {
     const results = jsonOutput<ResultEntry[]>(run);
     expect(results.map((result) => result.outcome)).toEqual(['completed', 'completed', 'completed']);
     for (const file of files) {
-      expect(await objectDigest(client, bucket, file.name)).toEqual(await fileDigest(join(temp.dir, file.name)));
+      expect(await objectDigest(client, ws.bucket, file.name)).toEqual(await fileDigest(join(ws.dir, file.name)));
     }
     // Each sent only what the first run had not finished.
     expect(results.map((result) => result.bytesSent).sort((a, b) => a - b)).toEqual(
       files.map((file) => file.size - 2 * PART).sort((a, b) => a - b),
     );
-    expect(await listUnfinishedUploads(client, bucket)).toEqual([]);
+    expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
     expect(integrityCheck(stateDir)).toBe('ok');
   });
 
   it('cancel aborts the multipart upload on the server and forgets it locally', async () => {
-    const stateDir = join(temp.dir, 'state-cancel');
+    const stateDir = join(ws.dir, 'state-cancel');
     await interruptedUpload(stateDir, 'cancel-me.bin', 4 * PART);
     const [upload] = jsonOutput<StatusEntry[]>(await runCli(['status', '--json'], cliEnv(config, stateDir)));
-    expect((await listUnfinishedUploads(client, bucket)).map((u) => u.uploadId)).toContain(upload?.uploadId);
+    expect((await listUnfinishedUploads(client, ws.bucket)).map((u) => u.uploadId)).toContain(upload?.uploadId);
 
     const run = await runCli(['cancel', upload?.id as string], cliEnv(config, stateDir));
     expect(run.code, run.stderr).toBe(0);
-    expect((await listUnfinishedUploads(client, bucket)).map((u) => u.uploadId)).not.toContain(upload?.uploadId);
+    expect((await listUnfinishedUploads(client, ws.bucket)).map((u) => u.uploadId)).not.toContain(upload?.uploadId);
     expect(jsonOutput<StatusEntry[]>(await runCli(['status', '--json'], cliEnv(config, stateDir)))).toEqual([]);
-    expect(await objectExists(client, bucket, 'cancel-me.bin')).toBe(false);
+    expect(await objectExists(client, ws.bucket, 'cancel-me.bin')).toBe(false);
     // Nothing left to resume.
     const resume = await runCli(['resume', '--json'], cliEnv(config, stateDir));
     expect(jsonOutput<ResultEntry[]>(resume)).toEqual([]);
   });
 
   it('cancel of an unknown id fails with a clear message', async () => {
-    const run = await runCli(['cancel', 'nope'], cliEnv(config, join(temp.dir, 'state-unknown')));
+    const run = await runCli(['cancel', 'nope'], cliEnv(config, join(ws.dir, 'state-unknown')));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/no upload with id nope/);
   });

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, integrityCheck, jsonOutput, readPartStates, runCli, spawnCli, targetArgs } from '../support/cli-runner.ts';
 import type { ResultEntry, StatusEntry } from '../support/cli-runner.ts';
-import { fileDigest, makeRandomFile, makeTempDir } from '../support/files.ts';
-import { createTestBucket, listUnfinishedUploads, objectDigest, removeTestBucket, s3Config, testClient } from '../support/s3-fixture.ts';
+import { fileDigest, makeRandomFile } from '../support/files.ts';
+import { listUnfinishedUploads, objectDigest, useTestWorkspace } from '../support/s3-fixture.ts';
 
 /**
  * The promise at the heart of Hoist: kill the process for real at any moment,
@@ -14,19 +14,8 @@ import { createTestBucket, listUnfinishedUploads, objectDigest, removeTestBucket
  */
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
-const config = s3Config();
-const client = testClient(config);
-let bucket: string;
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(client);
-  temp = await makeTempDir();
-});
-afterAll(async () => {
-  await removeTestBucket(client, bucket);
-  await temp.remove();
-});
+const ws = useTestWorkspace();
+const { config, client } = ws;
 
 interface Setup {
   file: string;
@@ -37,14 +26,14 @@ interface Setup {
 }
 
 async function setup(name: string, size: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<Setup> {
-  const file = join(temp.dir, `${name}.bin`);
+  const file = join(ws.dir, `${name}.bin`);
   await makeRandomFile(file, size);
-  const stateDir = join(temp.dir, `state-${name}`);
+  const stateDir = join(ws.dir, `state-${name}`);
   return { file, key: `${name}.bin`, stateDir, env: cliEnv(config, stateDir, extraEnv), size };
 }
 
 function uploadArgs(s: Setup, concurrency: number): string[] {
-  return ['upload', s.file, `s3://${bucket}/${s.key}`, '--part-size', '5MiB', '--concurrency', String(concurrency), ...targetArgs(config)];
+  return ['upload', s.file, `s3://${ws.bucket}/${s.key}`, '--part-size', '5MiB', '--concurrency', String(concurrency), ...targetArgs(config)];
 }
 
 /** Sums part sizes by state, as the killed process left them in the database. */
@@ -59,8 +48,8 @@ async function resumeAndVerify(s: Setup): Promise<ResultEntry> {
   expect(run.code, run.stderr).toBe(0);
   const [result] = jsonOutput<ResultEntry[]>(run);
   expect(result?.outcome).toBe('completed');
-  expect(await objectDigest(client, bucket, s.key)).toEqual(await fileDigest(s.file));
-  expect(await listUnfinishedUploads(client, bucket)).toEqual([]);
+  expect(await objectDigest(client, ws.bucket, s.key)).toEqual(await fileDigest(s.file));
+  expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
   expect(integrityCheck(s.stateDir)).toBe('ok');
   const [status] = jsonOutput<StatusEntry[]>(await runCli(['status', '--json'], cliEnv(config, s.stateDir)));
   expect(status).toMatchObject({ state: 'completed', bytesDone: s.size, partsDone: status?.partsTotal });
@@ -128,7 +117,7 @@ describe('crash and resume', () => {
     expect(first.signal).toBe('SIGKILL');
     const [before] = jsonOutput<StatusEntry[]>(await runCli(['status', '--json'], cliEnv(config, s.stateDir)));
     expect(before?.uploadId).toBeTruthy();
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: s.key, UploadId: before?.uploadId as string }));
+    await client.send(new AbortMultipartUploadCommand({ Bucket: ws.bucket, Key: s.key, UploadId: before?.uploadId as string }));
 
     const result = await resumeAndVerify(s);
     expect(result.restarted).toBe(true);

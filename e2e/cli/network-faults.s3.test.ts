@@ -1,42 +1,31 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
 import type { ResultEntry } from '../support/cli-runner.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
 import type { ConnectionFault } from '../support/fault-proxy.ts';
-import { fileDigest, makeRandomFile, makeTempDir } from '../support/files.ts';
-import { createTestBucket, listUnfinishedUploads, objectDigest, removeTestBucket, s3Config, testClient } from '../support/s3-fixture.ts';
+import { fileDigest, makeRandomFile } from '../support/files.ts';
+import { listUnfinishedUploads, objectDigest, useTestWorkspace } from '../support/s3-fixture.ts';
 
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
-const config = s3Config();
-const client = testClient(config);
-let bucket: string;
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(client);
-  temp = await makeTempDir();
-});
-afterAll(async () => {
-  await removeTestBucket(client, bucket);
-  await temp.remove();
-});
+const ws = useTestWorkspace();
+const { config, client } = ws;
 
 async function uploadThroughProxy(name: string, size: number, decide: (index: number) => ConnectionFault, extraArgs: string[] = []) {
   if (!config.endpoint) throw new Error('the network-fault tests need an explicit endpoint to proxy');
   const proxy = await FaultProxy.start(config.endpoint, decide);
   try {
-    const file = join(temp.dir, name);
+    const file = join(ws.dir, name);
     await makeRandomFile(file, size);
-    const stateDir = join(temp.dir, `state-${name}`);
+    const stateDir = join(ws.dir, `state-${name}`);
     const env = { ...cliEnv(config, stateDir), AWS_ENDPOINT_URL: proxy.endpoint };
-    const args = ['upload', file, `s3://${bucket}/${name}`, '--part-size', '5MiB', '--concurrency', '2', '--json', ...targetArgs(config), ...extraArgs];
+    const args = ['upload', file, `s3://${ws.bucket}/${name}`, '--part-size', '5MiB', '--concurrency', '2', '--json', ...targetArgs(config), ...extraArgs];
     const run = await runCli(args, env);
     expect(run.code, run.stderr).toBe(0);
     const [result] = jsonOutput<ResultEntry[]>(run);
-    expect(await objectDigest(client, bucket, name)).toEqual(await fileDigest(file));
-    expect(await listUnfinishedUploads(client, bucket)).toEqual([]);
+    expect(await objectDigest(client, ws.bucket, name)).toEqual(await fileDigest(file));
+    expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
     return { result: result as ResultEntry, proxy, stderr: run.stderr };
   } finally {
     await proxy.stop();
@@ -67,12 +56,12 @@ describe('network faults between Hoist and the server', () => {
   });
 
   it('gives up with a clear message when the server cannot be reached at all', async () => {
-    const file = join(temp.dir, 'unreachable.bin');
+    const file = join(ws.dir, 'unreachable.bin');
     await makeRandomFile(file, PART + 1);
-    const stateDir = join(temp.dir, 'state-unreachable');
+    const stateDir = join(ws.dir, 'state-unreachable');
     // A port nothing listens on: every attempt is refused.
     const env = { ...cliEnv(config, stateDir), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
-    const run = await runCli(['upload', file, `s3://${bucket}/unreachable.bin`, '--max-retries', '2', ...targetArgs(config)], env);
+    const run = await runCli(['upload', file, `s3://${ws.bucket}/unreachable.bin`, '--max-retries', '2', ...targetArgs(config)], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9|temporary failure/);
     expect(run.stderr).not.toMatch(/unexpected error/);

@@ -1,38 +1,27 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
 import type { ResultEntry, StatusEntry } from '../support/cli-runner.ts';
-import { fileDigest, makeRandomFile, makeTempDir } from '../support/files.ts';
-import { createTestBucket, listUnfinishedUploads, objectDigest, removeTestBucket, s3Config, testClient } from '../support/s3-fixture.ts';
+import { fileDigest, makeRandomFile } from '../support/files.ts';
+import { listUnfinishedUploads, objectDigest, useTestWorkspace } from '../support/s3-fixture.ts';
 
 const MiB = 1024 * 1024;
-const config = s3Config();
-const client = testClient(config);
-let bucket: string;
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(client);
-  temp = await makeTempDir();
-});
-afterAll(async () => {
-  await removeTestBucket(client, bucket);
-  await temp.remove();
-});
+const ws = useTestWorkspace();
+const { config, client } = ws;
 
 async function uploadAndCheck(name: string, size: number, partSize = '5MiB') {
-  const file = join(temp.dir, name);
+  const file = join(ws.dir, name);
   await makeRandomFile(file, size);
-  const stateDir = join(temp.dir, `state-${name}`);
-  const run = await runCli(['upload', file, `s3://${bucket}/${name}`, '--part-size', partSize, '--json', ...targetArgs(config)], cliEnv(config, stateDir));
+  const stateDir = join(ws.dir, `state-${name}`);
+  const run = await runCli(['upload', file, `s3://${ws.bucket}/${name}`, '--part-size', partSize, '--json', ...targetArgs(config)], cliEnv(config, stateDir));
   expect(run.stderr).not.toMatch(/unexpected error/);
   expect(run.code, run.stderr).toBe(0);
   const [result] = jsonOutput<ResultEntry[]>(run);
   expect(result?.outcome).toBe('completed');
-  expect(await objectDigest(client, bucket, name)).toEqual(await fileDigest(file));
+  expect(await objectDigest(client, ws.bucket, name)).toEqual(await fileDigest(file));
   const status = jsonOutput<StatusEntry[]>(await runCli(['status', '--json'], cliEnv(config, stateDir)));
   expect(status).toHaveLength(1);
-  expect(status[0]).toMatchObject({ state: 'completed', bytesDone: size, bytesTotal: size, bucket, key: name, path: file });
+  expect(status[0]).toMatchObject({ state: 'completed', bytesDone: size, bytesTotal: size, bucket: ws.bucket, key: name, path: file });
   expect(integrityCheck(stateDir)).toBe('ok');
   return { result: result as ResultEntry, status: status[0] as StatusEntry };
 }
@@ -43,7 +32,7 @@ describe('upload', () => {
     expect(status.partsTotal).toBe(5);
     expect(status.partsDone).toBe(5);
     expect(result.bytesSent).toBe(23 * MiB + 12345);
-    expect(await listUnfinishedUploads(client, bucket)).toEqual([]);
+    expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
   });
 
   it('uploads a 0-byte file', async () => {

@@ -10,6 +10,7 @@ import type { RetryPolicy } from './retry-budget.ts';
 import { SlotPool } from './slot-pool.ts';
 import { SpeedMeter } from './speed-meter.ts';
 import { UploadJob } from './upload-job.ts';
+import { buildSnapshot } from './build-snapshot.ts';
 
 export interface EngineOptions {
   /** Parts in flight across all uploads. */
@@ -235,27 +236,7 @@ export class UploadEngine {
       progress = { bytesDone: done.reduce((sum, part) => sum + part.size, 0), partsDone: done.length, partsTotal: parts.length };
     }
     const speed = job ? (this.meters.get(upload.id)?.bytesPerSecond() ?? 0) : 0;
-    const left = upload.size - progress.bytesDone;
-    return {
-      id: upload.id,
-      path: upload.path,
-      bucket: upload.bucket,
-      key: upload.key,
-      endpoint: upload.endpoint ?? null,
-      region: upload.region,
-      state: upload.state,
-      ...progress,
-      bytesTotal: upload.size,
-      partSize: upload.partSize,
-      startedAt: new Date(upload.startedAt).toISOString(),
-      updatedAt: new Date(upload.updatedAt).toISOString(),
-      completedAt: upload.completedAt === null ? null : new Date(upload.completedAt).toISOString(),
-      restarts: upload.restarts,
-      lastError: upload.lastError,
-      uploadId: upload.uploadId,
-      speed,
-      etaSeconds: upload.state === 'completed' ? 0 : speed > 0 ? left / speed : null,
-    };
+    return buildSnapshot(upload, progress, speed);
   }
 
   private objectStoreFor(target: TargetConfig): ObjectStore {

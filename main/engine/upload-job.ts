@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { findCoverageGap } from '../../shared/domain/part-plan.ts';
 import { crashPoint } from './crash-points.ts';
+import { probeOnFailure } from './probe-on-failure.ts';
+import { assertSourceUnchanged } from './source-check.ts';
 import { IntegrityError, S3Failure, SourceError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
 import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, UploadRecord } from './ports.ts';
@@ -63,7 +65,7 @@ export class UploadJob {
 
   async run(signal: AbortSignal): Promise<void> {
     const { store } = this.deps;
-    await this.checkSourceUnchanged();
+    await assertSourceUnchanged(this.deps.source, this.record);
     store.setState(this.id, 'uploading', null);
     this.deps.onChange(this.id);
     if (this.record.singlePut) {
@@ -99,23 +101,6 @@ export class UploadJob {
     this.doneBytes = done.reduce((sum, part) => sum + part.size, 0);
     this.totalParts = parts.length;
     return parts;
-  }
-
-  /** Size, mtime and file identity must be what they were when the upload started: parts of two versions never mix. */
-  private async checkSourceUnchanged(): Promise<void> {
-    const now = await this.deps.source.stat(this.record.path);
-    const changes: string[] = [];
-    if (now.size !== this.record.size) changes.push(`size ${this.record.size} → ${now.size}`);
-    if (now.mtimeNs !== this.record.mtimeNs) changes.push('modification time');
-    if (now.fileId !== this.record.fileId) changes.push('file identity (replaced)');
-    // Same size and mtime do not prove the same bytes (coarse timestamps, tools
-    // that restore mtimes); the fingerprint's first and last MiB are cheap to re-read.
-    if (changes.length === 0 && (await this.deps.source.fingerprint(this.record.path, now.size)) !== this.record.fingerprint) {
-      changes.push('content');
-    }
-    if (changes.length > 0) {
-      throw new SourceError('changed', `${this.record.path} changed since the upload started (${changes.join(', ')}); its parts will not be mixed`);
-    }
   }
 
   /** Returns the multipart upload id to continue, after reconciling with the server; or 'completed'. */
@@ -210,7 +195,7 @@ export class UploadJob {
       const { etag } = await this.retry(
         () => {
           this.inFlight.set(part.partNumber, 0);
-          return this.probeOnFailure(
+          return probeOnFailure(
             () =>
               objects.uploadPart(this.location, uploadId, part.partNumber, bytes, md5.toString('base64'), {
                 signal,
@@ -251,13 +236,13 @@ export class UploadJob {
     if (notDone.length > 0) throw new IntegrityError(`parts ${notDone.map((part) => part.partNumber).join(', ')} are not uploaded; not completing`);
     const gap = findCoverageGap(parts, this.record.size);
     if (gap) throw new IntegrityError(`the recorded parts do not cover the file exactly (${gap}); not completing`);
-    await this.checkSourceUnchanged();
+    await assertSourceUnchanged(this.deps.source, this.record);
     crashPoint('before-complete');
     let completedEtag: string | null;
     try {
       ({ etag: completedEtag } = await this.retry(
         () =>
-          this.probeOnFailure(
+          probeOnFailure(
             () =>
               objects.completeMultipartUpload(
                 this.location,
@@ -290,29 +275,6 @@ export class UploadJob {
     return 'completed';
   }
 
-  /**
-   * Before a failed request is retried, a cheap request without a body asks
-   * whether retrying can work at all. A server that refuses a request with a
-   * body (missing bucket, wrong key, upload gone) often answers and closes the
-   * connection before reading it, and Node then reports a broken pipe instead
-   * of the answer; RGW also answers a Complete on a vanished upload with a 500.
-   * The probe turns those into the real, non-retryable failure.
-   */
-  private async probeOnFailure<T>(attempt: () => Promise<T>, probe: () => Promise<unknown>): Promise<T> {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (error instanceof S3Failure && error.kind === 'retryable') {
-        try {
-          await probe();
-        } catch (probeError) {
-          if (probeError instanceof S3Failure && probeError.kind !== 'retryable') throw probeError;
-        }
-      }
-      throw error;
-    }
-  }
-
   private async runSinglePut(signal: AbortSignal): Promise<void> {
     const { store, objects } = this.deps;
     const reader = await this.deps.source.open(this.record.path);
@@ -327,7 +289,7 @@ export class UploadJob {
     const { etag } = await this.retry(
       () => {
         this.inFlight.set(1, 0);
-        return this.probeOnFailure(
+        return probeOnFailure(
           () => objects.putObject(this.location, bytes, md5.toString('base64'), { signal, onBytesSent: (count) => this.countSent(1, count) }),
           () => objects.checkAccess(this.location, signal),
         );
