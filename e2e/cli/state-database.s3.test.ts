@@ -2,31 +2,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
 import type { CliRun, StatusEntry } from '../support/cli-runner.ts';
-import { makeRandomFile, makeTempDir } from '../support/files.ts';
-import { createTestBucket, listUnfinishedUploads, objectExists, removeTestBucket, s3Config, testClient } from '../support/s3-fixture.ts';
+import { makeRandomFile } from '../support/files.ts';
+import { listUnfinishedUploads, objectExists, useTestWorkspace } from '../support/s3-fixture.ts';
 
-const config = s3Config();
-const client = testClient(config);
+const ws = useTestWorkspace();
+const { config, client } = ws;
 const DB_FILE = 'state.sqlite3';
-let bucket: string;
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let counter = 0;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(client);
-  temp = await makeTempDir();
-});
-afterAll(async () => {
-  await removeTestBucket(client, bucket);
-  await temp.remove();
-});
 
 async function newStateDir(): Promise<string> {
   counter += 1;
-  const dir = join(temp.dir, `state-${counter}`);
+  const dir = join(ws.dir, `state-${counter}`);
   await mkdir(dir);
   return dir;
 }
@@ -55,14 +44,14 @@ function expectCleanFailure(run: CliRun, ...messages: RegExp[]): void {
 
 /** The commands that open the state database, each of which must refuse it. */
 async function commandsAgainst(stateDir: string): Promise<{ key: string; runs: Array<{ name: string; run: CliRun }> }> {
-  const file = join(temp.dir, `payload-${counter}.bin`);
+  const file = join(ws.dir, `payload-${counter}.bin`);
   await makeRandomFile(file, 4096);
   const key = `refused-${counter}.bin`;
   const env = cliEnv(config, stateDir);
   const runs = [
     { name: 'status', run: await runCli(['status'], env) },
     { name: 'status --json', run: await runCli(['status', '--json'], env) },
-    { name: 'upload', run: await runCli(['upload', file, `s3://${bucket}/${key}`, ...targetArgs(config)], env) },
+    { name: 'upload', run: await runCli(['upload', file, `s3://${ws.bucket}/${key}`, ...targetArgs(config)], env) },
     { name: 'resume', run: await runCli(['resume', ...targetArgs(config)], env) },
     { name: 'cancel', run: await runCli(['cancel', 'abcdef123456'], env) },
   ];
@@ -97,8 +86,8 @@ describe('a state database written by a newer Hoist', () => {
     expect(integrityCheck(stateDir)).toBe('ok');
     // No leftovers beside it (a WAL or shared-memory file would be a change too).
     expect((await readdir(stateDir)).sort()).toEqual(filesBefore);
-    expect(await objectExists(client, bucket, key)).toBe(false);
-    expect(await listUnfinishedUploads(client, bucket)).toEqual([]);
+    expect(await objectExists(client, ws.bucket, key)).toBe(false);
+    expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
   });
 });
 
@@ -122,8 +111,8 @@ describe('a state database that is not a database', () => {
 
     expect(await sha256(dbFile)).toBe(before);
     expect((await readdir(stateDir)).sort()).toEqual(filesBefore);
-    expect(await objectExists(client, bucket, key)).toBe(false);
-    expect(await listUnfinishedUploads(client, bucket)).toEqual([]);
+    expect(await objectExists(client, ws.bucket, key)).toBe(false);
+    expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
   });
 });
 
@@ -133,9 +122,9 @@ describe('a state database damaged past its first page', () => {
   it('is refused as damaged, with no stack trace, and left untouched', async () => {
     const stateDir = await newStateDir();
     const dbFile = join(stateDir, DB_FILE);
-    const file = join(temp.dir, 'recorded.bin');
+    const file = join(ws.dir, 'recorded.bin');
     await makeRandomFile(file, 2048);
-    const uploaded = await runCli(['upload', file, `s3://${bucket}/recorded.bin`, ...targetArgs(config)], cliEnv(config, stateDir));
+    const uploaded = await runCli(['upload', file, `s3://${ws.bucket}/recorded.bin`, ...targetArgs(config)], cliEnv(config, stateDir));
     expect(uploaded.code, uploaded.stderr).toBe(0);
     expect((await readdir(stateDir)).sort()).toEqual([DB_FILE]);
 
