@@ -1,0 +1,211 @@
+/**
+ * The one contract between the UI and the main process: every request and
+ * every event, with a zod schema and its TypeScript type. The preload, the
+ * Electron IPC handlers and the headless web bridge are all built from this
+ * file; main validates every payload with it before acting.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- domain schemas
+
+export const UploadStateSchema = z.enum([
+  'queued',
+  'uploading',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+  /** The source changed since the upload started: the user chooses what happens. */
+  'conflict',
+]);
+export type UploadViewState = z.infer<typeof UploadStateSchema>;
+
+export const ConflictChoiceSchema = z.enum(['restart', 'cancel']);
+export type ConflictChoice = z.infer<typeof ConflictChoiceSchema>;
+
+/** One row of the queue, as every host shows it. Times are ISO-8601 strings. */
+export const UploadViewSchema = z.object({
+  id: z.string(),
+  path: z.string(),
+  bucket: z.string(),
+  key: z.string(),
+  endpoint: z.string().nullable(),
+  region: z.string(),
+  targetId: z.string().nullable(),
+  state: UploadStateSchema,
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  partsDone: z.number().int().nonnegative(),
+  partsTotal: z.number().int().nonnegative(),
+  partSize: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+  /** When the server will discard the unfinished upload; null when it never does or is finished. */
+  expiresAt: z.string().nullable(),
+  /** Times the server discarded the unfinished upload and Hoist started again. */
+  restarts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  /** What changed in the source, when state is 'conflict'. */
+  conflict: z.string().nullable(),
+  uploadId: z.string().nullable(),
+  /** Bytes per second while running, 0 otherwise. */
+  speed: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type UploadView = z.infer<typeof UploadViewSchema>;
+
+export const UploadEventViewSchema = z.object({
+  at: z.string(),
+  kind: z.string(),
+  message: z.string(),
+});
+export type UploadEventView = z.infer<typeof UploadEventViewSchema>;
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export const CredentialsSchema = z.discriminatedUnion('kind', [
+  /** The standard AWS chain: env vars, shared config, SSO; optionally a named profile. */
+  z.object({ kind: z.literal('chain'), profile: z.string().max(128).optional() }),
+  /** Keys typed into Hoist. The secret is stored encrypted in main and never sent back. */
+  z.object({ kind: z.literal('keys'), accessKeyId: z.string().min(1).max(256) }),
+]);
+
+export const TargetSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(100),
+  /** Empty for AWS itself. */
+  endpoint: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+  region: z.string().min(1).max(64).default('us-east-1'),
+  bucket: z.string().regex(BUCKET_NAME, 'not a valid bucket name'),
+  keyPrefix: z.string().max(900).default(''),
+  pathStyle: z.boolean().default(false),
+  credentials: CredentialsSchema.default({ kind: 'chain' }),
+  /** Days after which the server discards unfinished uploads (lifecycle rule); null: never. */
+  expiryDays: z.number().int().min(1).max(3650).nullable().default(7),
+});
+export type Target = z.infer<typeof TargetSchema>;
+
+/** A target as the UI sees it: whether a secret is stored, never the secret itself. */
+export const TargetViewSchema = TargetSchema.extend({ hasSecret: z.boolean() });
+export type TargetView = z.infer<typeof TargetViewSchema>;
+
+export const SettingsSchema = z.object({
+  partSizeMiB: z.number().int().min(5).max(5120).default(8),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** KiB/s over all uploads; 0 means no limit. */
+  bandwidthLimitKiBps: z.number().int().min(0).max(10_000_000).default(0),
+  startAtLogin: z.boolean().default(false),
+  notifications: z.boolean().default(true),
+  /** Warn when an unfinished upload will be discarded by the server within this many hours. */
+  expiryWarningHours: z.number().int().min(1).max(24 * 30).default(24),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+/** Defaults come from the schema, so there is one place that says what they are. */
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+export const AppInfoSchema = z.object({
+  mode: z.enum(['electron', 'headless']),
+  version: z.string(),
+  /** The native file dialog exists (Electron); headless adds by typed path instead. */
+  canPickFiles: z.boolean(),
+  /** How typed secrets would be stored: encrypted by the OS, or not at all. */
+  secretStorage: z.enum(['encrypted', 'unavailable']),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const AddResultSchema = z.object({
+  added: z.array(z.object({ id: z.string(), path: z.string(), key: z.string(), continued: z.boolean() })),
+  /** Paths that could not be added, each with a reason a person can act on. */
+  rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type AddResult = z.infer<typeof AddResultSchema>;
+
+// ---------------------------------------------------------------- requests
+
+const Id = z.object({ id: z.string().min(1).max(64) });
+const Nothing = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+export const requests = {
+  'app.info': { input: Nothing, output: AppInfoSchema },
+  'uploads.list': { input: Nothing, output: z.array(UploadViewSchema) },
+  'uploads.events': { input: Id, output: z.array(UploadEventViewSchema) },
+  'uploads.add': {
+    input: z.object({
+      paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+      targetId: z.string().min(1).max(64),
+    }),
+    output: AddResultSchema,
+  },
+  'uploads.pause': { input: Id, output: Ok },
+  'uploads.resume': { input: Id, output: Ok },
+  'uploads.retry': { input: Id, output: Ok },
+  'uploads.cancel': { input: Id, output: Ok },
+  'uploads.resolveConflict': { input: Id.extend({ choice: ConflictChoiceSchema }), output: Ok },
+  'uploads.reveal': { input: Id, output: Ok },
+  'uploads.pauseAll': { input: Nothing, output: Ok },
+  'uploads.resumeAll': { input: Nothing, output: Ok },
+  'uploads.clearFinished': { input: Nothing, output: z.object({ removed: z.number().int() }) },
+  'targets.list': { input: Nothing, output: z.array(TargetViewSchema) },
+  'targets.save': {
+    input: z.object({
+      target: TargetSchema,
+      /** Only with credentials.kind 'keys'; omitted keeps the stored secret. */
+      secretAccessKey: z.string().min(1).max(512).optional(),
+    }),
+    output: TargetViewSchema,
+  },
+  'targets.remove': { input: Id, output: Ok },
+  'settings.get': { input: Nothing, output: SettingsSchema },
+  'settings.set': { input: SettingsSchema.partial(), output: SettingsSchema },
+  /** The native file dialog (Electron only): the chosen paths, empty when cancelled. */
+  'dialog.pickPaths': { input: z.object({ folders: z.boolean() }), output: z.array(z.string()) },
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
+export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]['output']>;
+export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
+}
+
+// ---------------------------------------------------------------- events (main → UI)
+
+export const events = {
+  /** Rows that changed (coalesced to at most ~10 per second). */
+  'uploads.changed': z.object({ uploads: z.array(UploadViewSchema) }),
+  /** Rows that are gone (cancelled, cleared). */
+  'uploads.removed': z.object({ ids: z.array(z.string()) }),
+  /** Something the user should read: a failure, a restart after expiry, a finished batch. */
+  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), uploadId: z.string().optional() }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+// ---------------------------------------------------------------- transport
+
+/** Every answer travels in this envelope: an invalid payload or a failure is a typed error, never a crash. */
+export const ErrorCodeSchema = z.enum(['invalid-payload', 'unknown-channel', 'forbidden', 'not-found', 'unsupported', 'failed']);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+/** The API the renderer gets, whether from the Electron preload or the headless web bridge. */
+export interface HoistBridge {
+  invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>>;
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Electron only: the local path of a dropped File (webUtils.getPathForFile); undefined in a browser. */
+  pathForFile?(file: unknown): string | undefined;
+}
+
+/** Electron IPC channel names are the request and event names under one prefix. */
+export const IPC_PREFIX = 'hoist:';
