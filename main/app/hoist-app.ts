@@ -1,0 +1,141 @@
+import { basename } from 'node:path';
+import { DEFAULT_SETTINGS, SettingsSchema, TargetSchema } from '../../shared/ipc-contract.ts';
+import type { EventName, EventPayload, Settings, Target, TargetView, UploadView } from '../../shared/ipc-contract.ts';
+import { MiB } from '../../shared/domain/units.ts';
+import type { UploadEngine, RunResult } from '../engine/upload-engine.ts';
+import type { StateStore } from '../engine/ports.ts';
+import type { SqliteAppConfigStore } from '../store/app-config-store.ts';
+import { dispatchRequest } from './dispatch.ts';
+import type { RequestHandlers } from './dispatch.ts';
+import { createHandlers } from './request-handlers.ts';
+import type { HostCapabilities } from './host-capabilities.ts';
+
+export type AppEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+export interface HoistAppDeps {
+  engine: UploadEngine;
+  store: StateStore;
+  config: SqliteAppConfigStore;
+  host: HostCapabilities;
+}
+
+/**
+ * The desktop app's logic, host-neutral: the Electron shell and the headless
+ * web bridge both hand it requests (validated against the contract by
+ * dispatch) and forward its events. It owns settings and targets, turns
+ * engine events into UI events and notices, and starts uploads.
+ */
+export class HoistApp {
+  readonly handlers: RequestHandlers;
+  private readonly listeners = new Set<AppEventListener>();
+  private readonly unsubscribeEngine: () => void;
+
+  constructor(readonly deps: HoistAppDeps) {
+    this.handlers = createHandlers(this);
+    this.unsubscribeEngine = deps.engine.on((event) => {
+      if (event.type === 'progress') this.emit('uploads.changed', { uploads: event.uploads });
+      else if (event.type === 'removed') this.emit('uploads.removed', { ids: event.ids });
+      else if (event.type === 'finished') this.reportFinished(event.result);
+    });
+  }
+
+  dispatch(name: unknown, payload: unknown) {
+    return dispatchRequest(this.handlers, name, payload, this.deps.host.log);
+  }
+
+  on(listener: AppEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners) listener(name, payload);
+  }
+
+  views(): UploadView[] {
+    return this.deps.engine.snapshot();
+  }
+
+  settings(): Settings {
+    const parsed = SettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...this.deps.config.getSettings() });
+    return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const next = SettingsSchema.parse({ ...this.settings(), ...patch });
+    for (const [key, value] of Object.entries(patch)) if (value !== undefined) this.deps.config.setSetting(key, value);
+    this.applySettings(next);
+    if (patch.startAtLogin !== undefined) await this.deps.host.setStartAtLogin?.(next.startAtLogin);
+    return next;
+  }
+
+  applySettings(settings: Settings = this.settings()): void {
+    this.deps.engine.setConcurrency(settings.concurrency);
+    this.deps.engine.setBandwidthLimit(settings.bandwidthLimitKiBps * 1024);
+  }
+
+  targets(): Target[] {
+    const targets: Target[] = [];
+    for (const raw of this.deps.config.listTargets()) {
+      const parsed = TargetSchema.safeParse(raw);
+      if (parsed.success) targets.push(parsed.data);
+      else this.deps.host.log(`ignoring a stored target that no longer validates: ${parsed.error.message}`);
+    }
+    return targets;
+  }
+
+  target(id: string | null | undefined): Target | undefined {
+    return id ? this.targets().find((target) => target.id === id) : undefined;
+  }
+
+  targetView(target: Target): TargetView {
+    return { ...target, hasSecret: target.credentials.kind === 'keys' && this.deps.host.secrets.get(target.id) !== undefined };
+  }
+
+  /** Object key for a file under a target: its prefix, then the name (or the path inside a dropped folder). */
+  keyFor(target: Target, keySuffix: string): string {
+    const prefix = target.keyPrefix && !target.keyPrefix.endsWith('/') ? `${target.keyPrefix}/` : target.keyPrefix;
+    return `${prefix}${keySuffix}`;
+  }
+
+  defaultKeySuffix(path: string): string {
+    return basename(path);
+  }
+
+  partSize(): number {
+    return this.settings().partSizeMiB * MiB;
+  }
+
+  /** Runs an upload in the background; its progress and end arrive as events. */
+  start(id: string): void {
+    void this.deps.engine.run(id).catch((error: unknown) => this.deps.host.log(`upload ${id}: ${String(error)}`));
+  }
+
+  /** At app start (and after sleep or a network change): every unfinished upload that is not paused or in conflict. */
+  resumeUnfinished(): void {
+    void this.deps.engine.resumeAll({ includePaused: false }).catch((error: unknown) => this.deps.host.log(`resume: ${String(error)}`));
+  }
+
+  async shutdown(): Promise<void> {
+    this.unsubscribeEngine();
+    await this.deps.engine.shutdown();
+  }
+
+  private reportFinished(result: RunResult): void {
+    const view = this.deps.engine.snapshot([result.id])[0];
+    const name = view ? basename(view.path) : result.id;
+    const notify = this.settings().notifications ? this.deps.host.notify : undefined;
+    if (result.restarted) {
+      this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name}: the server had discarded the unfinished upload; it started again` });
+    }
+    if (result.outcome === 'completed') {
+      notify?.('Upload complete', `${name} is in s3://${view?.bucket}/${view?.key}`);
+    } else if (result.outcome === 'failed') {
+      this.emit('notice', { level: 'error', uploadId: result.id, message: `${name}: ${result.error ?? 'failed'}` });
+      notify?.('Upload failed', `${name}: ${result.error ?? 'failed'}`);
+    } else if (result.outcome === 'conflict') {
+      this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name} changed since the upload started: choose what to do` });
+      notify?.('File changed', `${name} changed since its upload started`);
+    }
+  }
+}

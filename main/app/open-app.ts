@@ -1,0 +1,76 @@
+import { join, resolve } from 'node:path';
+import { defaultStateDir, STATE_DATABASE_FILE } from '../app-paths.ts';
+import { systemClock } from '../engine/system-clock.ts';
+import { UploadEngine } from '../engine/upload-engine.ts';
+import type { TargetConfig } from '../engine/ports.ts';
+import { DEFAULT_S3_OPTIONS, S3ObjectStore } from '../s3/s3-object-store.ts';
+import type { S3Credentials } from '../s3/s3-object-store.ts';
+import { FileSource } from '../source/file-source.ts';
+import { SqliteAppConfigStore } from '../store/app-config-store.ts';
+import { SqliteStateStore } from '../store/sqlite-state-store.ts';
+import { HoistApp } from './hoist-app.ts';
+import type { HostCapabilities } from './host-capabilities.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** What Hoist assumes when it knows nothing better about a server's expiry of unfinished uploads. */
+const DEFAULT_EXPIRY_DAYS = 7;
+
+export interface OpenAppOptions {
+  stateDir?: string;
+  host: HostCapabilities;
+}
+
+export interface OpenedApp {
+  app: HoistApp;
+  stateDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the app for a host: the state database (shared with the CLI), the
+ * engine with per-target credentials and expiry, settings applied.
+ */
+export function openHoistApp(options: OpenAppOptions): OpenedApp {
+  const stateDir = resolve(options.stateDir ?? process.env.HOIST_STATE_DIR ?? defaultStateDir());
+  const store = SqliteStateStore.open(join(stateDir, STATE_DATABASE_FILE));
+  const config = new SqliteAppConfigStore(store.database);
+  let app: HoistApp | undefined;
+
+  const credentialsFor = (targetId: string | null): S3Credentials | undefined => {
+    const target = app?.target(targetId);
+    if (!target) return undefined;
+    if (target.credentials.kind === 'chain') return target.credentials.profile ? { profile: target.credentials.profile } : undefined;
+    const secretAccessKey = options.host.secrets.get(target.id);
+    if (!secretAccessKey) return undefined;
+    return { accessKeyId: target.credentials.accessKeyId, secretAccessKey };
+  };
+
+  const engine = new UploadEngine(
+    {
+      store,
+      objectStoreFor: (target: TargetConfig & { targetId: string | null }) =>
+        S3ObjectStore.forTarget(target, DEFAULT_S3_OPTIONS, credentialsFor(target.targetId)),
+      source: new FileSource(),
+      clock: systemClock,
+    },
+    {
+      expiryMsFor: (upload) => {
+        const target = app?.target(upload.targetId);
+        const days = target ? target.expiryDays : DEFAULT_EXPIRY_DAYS;
+        return days === null ? null : days * DAY_MS;
+      },
+    },
+  );
+  app = new HoistApp({ engine, store, config, host: options.host });
+  app.applySettings();
+  engine.pruneHistory();
+  const opened = app;
+  return {
+    app: opened,
+    stateDir,
+    close: async () => {
+      await opened.shutdown();
+      store.close();
+    },
+  };
+}

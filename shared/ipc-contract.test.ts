@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, events, isEventName, isRequestName, requests, SettingsSchema, TargetSchema } from './ipc-contract.ts';
+
+const validTarget = { id: 't1', name: 'Backups', bucket: 'my-bucket' };
+
+describe('IPC contract', () => {
+  it('derives defaults from the schemas', () => {
+    expect(DEFAULT_SETTINGS).toEqual({
+      partSizeMiB: 8,
+      concurrency: 4,
+      bandwidthLimitKiBps: 0,
+      startAtLogin: false,
+      notifications: true,
+      expiryWarningHours: 24,
+    });
+    expect(TargetSchema.parse(validTarget)).toMatchObject({ endpoint: '', region: 'us-east-1', keyPrefix: '', pathStyle: false, credentials: { kind: 'chain' }, expiryDays: 7 });
+  });
+
+  it('knows its channel names and nothing else', () => {
+    expect(isRequestName('uploads.add')).toBe(true);
+    expect(isRequestName('constructor')).toBe(false);
+    expect(isRequestName('__proto__')).toBe(false);
+    expect(isRequestName(42)).toBe(false);
+    expect(isEventName('uploads.changed')).toBe(true);
+    expect(isEventName('toString')).toBe(false);
+  });
+
+  it.each([
+    ['uploads.add without paths', 'uploads.add', { targetId: 't1' }],
+    ['uploads.add with an empty path list', 'uploads.add', { paths: [], targetId: 't1' }],
+    ['uploads.add with a non-string path', 'uploads.add', { paths: [42], targetId: 't1' }],
+    ['uploads.pause without id', 'uploads.pause', {}],
+    ['uploads.pause with an empty id', 'uploads.pause', { id: '' }],
+    ['resolveConflict with an unknown choice', 'uploads.resolveConflict', { id: 'a', choice: 'merge' }],
+    ['app.info with extra fields', 'app.info', { evil: true }],
+    ['settings.set with concurrency 0', 'settings.set', { concurrency: 0 }],
+    ['settings.set with part size under 5 MiB', 'settings.set', { partSizeMiB: 4 }],
+    ['settings.set with a string', 'settings.set', { notifications: 'yes' }],
+    ['targets.save with a bad bucket name', 'targets.save', { target: { ...validTarget, bucket: 'Bad_Bucket' } }],
+    ['targets.save with a non-http endpoint', 'targets.save', { target: { ...validTarget, endpoint: 'file:///etc/passwd' } }],
+    ['targets.save with an unknown credential kind', 'targets.save', { target: { ...validTarget, credentials: { kind: 'root' } } }],
+    ['dialog.pickPaths without folders flag', 'dialog.pickPaths', {}],
+  ] as const)('rejects %s', (_label, name, payload) => {
+    expect(requests[name].input.safeParse(payload).success).toBe(false);
+  });
+
+  it('accepts well-formed payloads', () => {
+    expect(requests['uploads.add'].input.safeParse({ paths: ['/a', '/b'], targetId: 't1' }).success).toBe(true);
+    expect(requests['settings.set'].input.safeParse({ concurrency: 8 }).success).toBe(true);
+    expect(requests['targets.save'].input.safeParse({ target: { ...validTarget, endpoint: 'http://127.0.0.1:7480', credentials: { kind: 'keys', accessKeyId: 'AK' } }, secretAccessKey: 's' }).success).toBe(true);
+    expect(SettingsSchema.partial().safeParse({}).success).toBe(true);
+  });
+
+  it('validates event payloads too', () => {
+    expect(events['uploads.removed'].safeParse({ ids: ['a'] }).success).toBe(true);
+    expect(events.notice.safeParse({ level: 'fatal', message: 'x' }).success).toBe(false);
+  });
+});
