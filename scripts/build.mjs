@@ -10,6 +10,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const targets = {
   cli: { entry: 'main/cli/index.ts', outfile: 'dist/cli/hoist.mjs' },
+  headless: { entry: 'main/headless/index.ts', outfile: 'dist/headless/hoist-headless.mjs' },
+  // The Electron main process: CommonJS, npm packages bundled except electron and the native better-sqlite3.
+  electron: { entry: 'main/shell/main.ts', outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron', 'better-sqlite3'] },
+  // The sandboxed preload must be one CommonJS file that requires nothing but electron.
+  preload: { entry: 'preload/preload.ts', outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] },
 };
 
 const SOURCE_DIRS = ['main', 'shared'];
@@ -36,16 +41,18 @@ export function isStale(target) {
 }
 
 export async function buildTarget(target) {
-  const { entry, outfile } = targets[target];
+  const { entry, outfile, format = 'esm', external } = targets[target];
   await build({
     absWorkingDir: root,
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
+    format,
+    // The CommonJS bundles run in Electron 45, which is Node 22; the ESM ones on Node >= 20.19.
+    target: format === 'cjs' ? 'node22' : 'node20',
+    // Listed externals bundle every other package; otherwise all npm packages stay external.
+    ...(external ? { external } : { packages: 'external' }),
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -1,0 +1,36 @@
+import { Notification, app, dialog, shell } from 'electron';
+import type { BrowserWindow, OpenDialogOptions } from 'electron';
+import type { HostCapabilities } from '../app/host-capabilities.ts';
+import { setStartAtLogin } from './login-item.ts';
+import { createSecretStore } from './secrets.ts';
+
+export interface ElectronHostOptions {
+  stateDir: string;
+  getWindow: () => BrowserWindow | undefined;
+  log: (message: string) => void;
+}
+
+/** What the Electron shell gives the app: native dialogs, the file manager, notifications, login items, OS-encrypted secrets. */
+export function createElectronHost({ stateDir, getWindow, log }: ElectronHostOptions): HostCapabilities {
+  return {
+    mode: 'electron',
+    version: app.getVersion(),
+    platform: process.platform,
+    secrets: createSecretStore(stateDir, log),
+    pickPaths: async ({ folders }) => {
+      const options: OpenDialogOptions = {
+        title: folders ? 'Upload folder' : 'Upload files',
+        properties: folders ? ['openDirectory'] : ['openFile', 'multiSelections'],
+      };
+      const window = getWindow();
+      const result = window && !window.isDestroyed() ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
+    reveal: (path) => shell.showItemInFolder(path),
+    notify: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body, silent: false }).show();
+    },
+    setStartAtLogin,
+    log,
+  };
+}

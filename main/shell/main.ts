@@ -1,0 +1,156 @@
+// The Electron entry (bundled to dist/electron/main.cjs). One instance; the
+// app logic comes from main/app (shared with the headless host); this file
+// only wires Electron around it: window, tray, IPC, power and network events.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, dialog, net, powerMonitor, powerSaveBlocker } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { trayView } from '../../shared/domain/tray-view.ts';
+import type { TrayActionId } from '../../shared/domain/tray-view.ts';
+import { defaultStateDir } from '../app-paths.ts';
+import { openHoistApp } from '../app/open-app.ts';
+import type { OpenedApp } from '../app/open-app.ts';
+import { createElectronHost } from './host.ts';
+import { parseLaunchArgs } from './launch-args.ts';
+import { consoleLog as log } from './log.ts';
+import { setStartAtLogin, startedHidden } from './login-item.ts';
+import { PowerGuard, watchOnline } from './power-guard.ts';
+import { throttle } from './throttle.ts';
+import { HoistTray } from './tray.ts';
+import { registerTrustedIpc } from './trusted-ipc.ts';
+import { createMainWindow, hardenSession } from './window.ts';
+
+// A separate Chromium profile (and so a separate single-instance lock), for the e2e tests.
+if (process.env.HOIST_ELECTRON_USER_DATA) app.setPath('userData', resolve(process.env.HOIST_ELECTRON_USER_DATA));
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else runShell();
+
+function runShell(): void {
+  const appDir = app.getAppPath();
+  const indexHtml = join(appDir, 'dist', 'renderer', 'index.html');
+  let window: BrowserWindow | undefined;
+  let opened: OpenedApp | undefined;
+  let quitting = false;
+  let stopAll = () => {};
+  const pendingPaths: string[] = [];
+  const launchArgs = (argv: readonly string[], cwd: string) => parseLaunchArgs(argv, { defaultApp: Boolean(process.defaultApp), cwd, exists: existsSync });
+  const getWindow = () => (window && !window.isDestroyed() ? window : undefined);
+
+  const showWindow = () => {
+    if (!app.isReady()) return;
+    const existing = getWindow();
+    if (!existing) {
+      window = createMainWindow({
+        preloadPath: join(appDir, 'dist', 'electron', 'preload.cjs'),
+        indexHtml,
+        iconPath: join(appDir, 'assets', 'icon.png'),
+        isQuitting: () => quitting,
+        log,
+      });
+      return;
+    }
+    if (existing.isMinimized()) existing.restore();
+    existing.show();
+    existing.focus();
+  };
+
+  /** Files handed over on the command line go to the first target, like a drop. */
+  const addPaths = async (paths: string[]) => {
+    if (!opened) return void pendingPaths.push(...paths);
+    if (paths.length === 0) return;
+    const hoist = opened.app;
+    const target = hoist.targets()[0];
+    if (!target) return hoist.emit('notice', { level: 'warning', message: `Add a target first, then add ${paths.length} file(s) again` });
+    const result = await hoist.dispatch('uploads.add', { paths, targetId: target.id });
+    if (!result.ok) hoist.emit('notice', { level: 'error', message: `Could not add files: ${result.error.message}` });
+  };
+
+  const quit = async () => {
+    if (quitting) return;
+    quitting = true;
+    stopAll();
+    try {
+      await opened?.close();
+    } catch (error) {
+      log(`closing: ${String(error)}`);
+    }
+    app.exit(0);
+  };
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    showWindow();
+    void addPaths(launchArgs(argv, workingDirectory).paths);
+  });
+  app.on('activate', showWindow);
+  // Closing the window hides it; should it ever be gone, Hoist keeps running in the tray.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (event) => {
+    event.preventDefault();
+    void quit();
+  });
+
+  const ready = () => {
+    if (process.platform === 'win32') app.setAppUserModelId('app.hoist.desktop');
+    hardenSession();
+    const stateDir = resolve(process.env.HOIST_STATE_DIR ?? defaultStateDir());
+    opened = openHoistApp({ stateDir, host: createElectronHost({ stateDir, getWindow, log }) });
+    const hoist = opened.app;
+    const disposeIpc = registerTrustedIpc({ app: hoist, getWindow, expectedUrl: pathToFileURL(indexHtml).href, log });
+
+    const onTrayAction = (id: TrayActionId) => {
+      if (id === 'open') return showWindow();
+      if (id === 'quit') return void quit();
+      void hoist.dispatch(id === 'pauseAll' ? 'uploads.pauseAll' : 'uploads.resumeAll', {}).then((result) => {
+        if (!result.ok) log(`tray ${id}: ${result.error.message}`);
+      });
+    };
+    const tray = new HoistTray({ assetsDir: join(appDir, 'assets'), onAction: onTrayAction });
+    const power = new PowerGuard({ start: () => powerSaveBlocker.start('prevent-app-suspension'), stop: (id) => powerSaveBlocker.stop(id) });
+    const refresh = throttle(() => {
+      const views = hoist.views();
+      tray.render(trayView(views, { now: Date.now(), expiryWarningHours: hoist.settings().expiryWarningHours }));
+      power.update(views.some((view) => view.state === 'uploading'));
+    }, 1000);
+    const unsubscribe = hoist.on(() => refresh.schedule());
+    // Expiry warnings come with time, not with events.
+    const clock = setInterval(() => refresh.schedule(), 60_000);
+
+    const resume = (why: string) => {
+      log(`${why}: resuming unfinished uploads`);
+      hoist.resumeUnfinished();
+    };
+    const onResume = () => resume('woke from sleep');
+    powerMonitor.on('resume', onResume);
+    const stopOnline = watchOnline({ isOnline: () => net.isOnline(), onOnline: () => resume('network is back') });
+
+    stopAll = () => {
+      refresh.cancel();
+      clearInterval(clock);
+      stopOnline();
+      powerMonitor.off('resume', onResume);
+      unsubscribe();
+      disposeIpc();
+      power.update(false);
+      tray.destroy();
+    };
+
+    const launch = launchArgs(process.argv, process.cwd());
+    if (!launch.hidden && !startedHidden()) showWindow();
+    hoist.resumeUnfinished();
+    void addPaths([...pendingPaths.splice(0), ...launch.paths]);
+    // Keep the login entry pointing at this copy of Hoist (an AppImage moves, an update changes the path).
+    if (hoist.settings().startAtLogin) setStartAtLogin(true).catch((error: unknown) => log(`start at login: ${String(error)}`));
+    refresh.schedule();
+  };
+
+  app
+    .whenReady()
+    .then(ready)
+    .catch((error: unknown) => {
+      log(`could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      dialog.showErrorBox('Hoist could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+}

@@ -1,0 +1,56 @@
+import { IPC_PREFIX, isEventName, isRequestName } from '../shared/ipc-contract.ts';
+import type { Envelope, EventName, EventPayload, HoistBridge, RequestInput, RequestName, RequestOutput } from '../shared/ipc-contract.ts';
+
+/** The part of Electron's ipcRenderer the bridge uses; a fake stands in for it in tests. */
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+/** The part of Electron's webUtils the bridge uses. */
+export interface WebUtilsLike {
+  getPathForFile(file: unknown): string;
+}
+
+/**
+ * The API the page gets as `window.hoist`: only the contract's requests and
+ * events, each on its own prefixed channel. The page never sees ipcRenderer
+ * or an IpcRendererEvent (whose `sender` is ipcRenderer itself).
+ */
+export function createBridgeApi(ipcRenderer: IpcRendererLike, webUtils: WebUtilsLike): HoistBridge {
+  return {
+    async invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>> {
+      if (!isRequestName(name)) return { ok: false, error: { code: 'unknown-channel', message: `unknown request "${String(name)}"` } };
+      try {
+        return (await ipcRenderer.invoke(IPC_PREFIX + name, input)) as Envelope<RequestOutput<N>>;
+      } catch (error) {
+        // Only when main has no handler or the channel broke: the page still gets an envelope.
+        return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+
+    on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+      if (!isEventName(name)) throw new TypeError(`unknown event "${String(name)}"`);
+      if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+      const channel = IPC_PREFIX + name;
+      const forward = (_event: unknown, payload: unknown) => listener(payload as EventPayload<E>);
+      ipcRenderer.on(channel, forward);
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        ipcRenderer.removeListener(channel, forward);
+      };
+    },
+
+    pathForFile(file: unknown): string | undefined {
+      try {
+        // '' for a File that is not backed by a file on disk (built in script).
+        return webUtils.getPathForFile(file) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
