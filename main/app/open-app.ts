@@ -34,10 +34,11 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
   const stateDir = resolve(options.stateDir ?? process.env.HOIST_STATE_DIR ?? defaultStateDir());
   const store = SqliteStateStore.open(join(stateDir, STATE_DATABASE_FILE));
   const config = new SqliteAppConfigStore(store.database);
-  let app: HoistApp | undefined;
+  // The engine asks the app for targets, and the app needs the engine: resolved once both exist.
+  const late: { app?: HoistApp } = {};
 
   const credentialsFor = (targetId: string | null): S3Credentials | undefined => {
-    const target = app?.target(targetId);
+    const target = late.app?.target(targetId);
     if (!target) return undefined;
     if (target.credentials.kind === 'chain') return target.credentials.profile ? { profile: target.credentials.profile } : undefined;
     const secretAccessKey = options.host.secrets.get(target.id);
@@ -55,16 +56,16 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
     },
     {
       expiryMsFor: (upload) => {
-        const target = app?.target(upload.targetId);
+        const target = late.app?.target(upload.targetId);
         const days = target ? target.expiryDays : DEFAULT_EXPIRY_DAYS;
         return days === null ? null : days * DAY_MS;
       },
     },
   );
-  app = new HoistApp({ engine, store, config, host: options.host });
-  app.applySettings();
+  const opened = new HoistApp({ engine, store, config, host: options.host });
+  late.app = opened;
+  opened.applySettings();
   engine.pruneHistory();
-  const opened = app;
   return {
     app: opened,
     stateDir,

@@ -131,6 +131,7 @@ export function createHandlers(app: HoistApp): RequestHandlers {
         host.secrets.delete(target.id);
       }
       app.deps.config.saveTarget(target.id, target);
+      engine.targetsChanged();
       return app.targetView(target);
     },
 
@@ -139,6 +140,7 @@ export function createHandlers(app: HoistApp): RequestHandlers {
       if (inUse > 0) throw new UserFacingError('failed', `${inUse} unfinished uploads use this target; finish or cancel them first`);
       app.deps.config.removeTarget(id);
       host.secrets.delete(id);
+      engine.targetsChanged();
       return OK;
     },
 

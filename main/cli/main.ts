@@ -115,7 +115,8 @@ async function uploadCommand(path: string, location: { bucket: string; key: stri
   const code = reportResults(result ? [result] : [], options, services);
   const record = services.store.getUpload(added.record.id);
   // A new upload that failed before anything reached the server leaves nothing to resume: forget it.
-  if (result?.outcome === 'failed' && !added.continued && record && !record.uploadId && record.state === 'failed') {
+  const stopped = result?.outcome === 'failed' || result?.outcome === 'conflict';
+  if (stopped && !added.continued && record && !record.uploadId && record.state === 'failed') {
     engine.forget(added.record.id);
   }
   return code;
@@ -145,9 +146,10 @@ function reportResults(results: readonly RunResult[], options: CliOptions, servi
       const detail = `${formatBytes(result.bytesSent)} sent${result.partsSkipped ? `, ${result.partsSkipped} parts already on the server` : ''}${result.restarted ? ', restarted because the server had discarded it' : ''}`;
       if (result.outcome === 'completed') process.stdout.write(`completed ${result.id} ${where} (${detail})\n`);
       else if (result.outcome === 'failed') process.stderr.write(`hoist: ${result.id} ${where} failed: ${result.error}\n`);
+      else if (result.outcome === 'conflict') process.stderr.write(`hoist: ${result.id} ${where} stopped: ${result.error}\n`);
       else process.stdout.write(`${result.outcome} ${result.id} ${where} (${detail})\n`);
     }
     if (results.length === 0) process.stdout.write('nothing to resume\n');
   }
-  return results.some((result) => result.outcome === 'failed') ? EXIT_FAILED : EXIT_OK;
+  return results.some((result) => result.outcome === 'failed' || result.outcome === 'conflict') ? EXIT_FAILED : EXIT_OK;
 }

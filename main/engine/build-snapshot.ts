@@ -1,5 +1,5 @@
-import type { UploadSnapshot } from '../../shared/domain/upload-snapshot.ts';
-import type { UploadRecord } from './ports.ts';
+import type { UploadView } from '../../shared/ipc-contract.ts';
+import type { PartRecord, UploadRecord } from './ports.ts';
 
 export interface UploadProgress {
   bytesDone: number;
@@ -7,8 +7,20 @@ export interface UploadProgress {
   partsTotal: number;
 }
 
-/** What hosts show of one upload: the record, its progress and its current speed. */
-export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, speed: number): UploadSnapshot {
+/** Progress as the state database has it: the parts the server acknowledged. */
+export function recordedProgress(parts: readonly PartRecord[]): UploadProgress {
+  const done = parts.filter((part) => part.state === 'done');
+  return { bytesDone: done.reduce((sum, part) => sum + part.size, 0), partsDone: done.length, partsTotal: parts.length };
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * What hosts show of one upload: the record, its progress and its current
+ * speed. An upload stopped by a changed source shows as 'conflict' whatever
+ * its stored state, because it waits for the user's choice, not for a retry.
+ */
+export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, speed: number): UploadView {
   const left = upload.size - progress.bytesDone;
   return {
     id: upload.id,
@@ -17,15 +29,18 @@ export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, sp
     key: upload.key,
     endpoint: upload.endpoint ?? null,
     region: upload.region,
-    state: upload.state,
+    targetId: upload.targetId,
+    state: upload.conflict !== null ? 'conflict' : upload.state,
     ...progress,
     bytesTotal: upload.size,
     partSize: upload.partSize,
     startedAt: new Date(upload.startedAt).toISOString(),
     updatedAt: new Date(upload.updatedAt).toISOString(),
-    completedAt: upload.completedAt === null ? null : new Date(upload.completedAt).toISOString(),
+    completedAt: iso(upload.completedAt),
+    expiresAt: iso(upload.expiresAt),
     restarts: upload.restarts,
     lastError: upload.lastError,
+    conflict: upload.conflict,
     uploadId: upload.uploadId,
     speed,
     etaSeconds: upload.state === 'completed' ? 0 : speed > 0 ? left / speed : null,

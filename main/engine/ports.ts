@@ -44,6 +44,12 @@ export interface UploadRecord extends TargetConfig, ObjectLocation {
   restarts: number;
   /** The object's ETag once completed. */
   etag: string | null;
+  /** The app's saved target this upload belongs to; null for uploads started from the CLI. */
+  targetId: string | null;
+  /** What changed in the source, set when a changed source stopped the upload; it waits for the user then. */
+  conflict: string | null;
+  /** When the server will discard the current unfinished multipart upload; null when it never does or there is none. */
+  expiresAt: number | null;
 }
 
 export interface PartRecord {
@@ -68,7 +74,13 @@ export interface UploadEvent {
   message: string;
 }
 
-export type NewUpload = Omit<UploadRecord, 'updatedAt' | 'completedAt' | 'lastError' | 'restarts' | 'etag' | 'uploadId'>;
+export type NewUpload = Omit<
+  UploadRecord,
+  'updatedAt' | 'completedAt' | 'lastError' | 'restarts' | 'etag' | 'uploadId' | 'targetId' | 'conflict' | 'expiresAt'
+> & { targetId?: string | null };
+
+/** What an upload knows about its source and how it is cut into parts: replaced together when the source changed. */
+export type SourceFacts = Pick<UploadRecord, 'size' | 'mtimeNs' | 'fileId' | 'fingerprint' | 'partSize' | 'singlePut'>;
 
 /** What the engine needs from durable state. Every method is synchronous and durable when it returns. */
 export interface StateStore {
@@ -90,12 +102,21 @@ export interface StateStore {
   markPartPending(id: string, partNumber: number): void;
   /** The server lost the upload: a fresh multipart upload replaces it, every part is pending again, restarts + 1. */
   restartUpload(id: string, newUploadId: string | null): void;
+  /** Completed: also clears lastError, conflict and expiresAt. */
   markCompleted(id: string, etag: string | null): void;
+  setConflict(id: string, conflict: string | null): void;
+  setExpiresAt(id: string, expiresAt: number | null): void;
+  /**
+   * The user chose to upload the changed source from the start, in one
+   * transaction: the new source facts, every part replaced by the new plan
+   * (pending), no multipart upload, no conflict, state 'queued'; restarts unchanged.
+   */
+  replaceSource(id: string, source: SourceFacts, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): void;
   deleteUpload(id: string): void;
   recordEvent(event: Omit<UploadEvent, 'at'> & { at?: number }): void;
   listEvents(id: string): UploadEvent[];
-  /** Removes completed and cancelled uploads finished before the given time; returns how many. */
-  pruneFinished(finishedBefore: number): number;
+  /** Removes completed and cancelled uploads finished before the given time; returns their ids. */
+  pruneFinished(finishedBefore: number): string[];
   close(): void;
 }
 
@@ -114,6 +135,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Called with the number of body bytes handed to the network since the last call. */
   onBytesSent?: (bytes: number) => void;
+  /** Awaited before each chunk of the body is handed to the network (a shared bandwidth limit waits here). */
+  beforeChunk?: (bytes: number) => Promise<void> | void;
 }
 
 /** The S3 calls the engine makes, for one target. Errors are thrown as S3Failure (see errors.ts). */
@@ -143,7 +166,8 @@ export interface ObjectStore {
   checkAccess(location: ObjectLocation, signal?: AbortSignal): Promise<void>;
 }
 
-export type ObjectStoreFactory = (target: TargetConfig) => ObjectStore;
+/** `targetId` is the upload's saved target (null from the CLI), so a host can pick credentials per target. */
+export type ObjectStoreFactory = (target: TargetConfig & { targetId: string | null }) => ObjectStore;
 
 export interface SourceStat {
   size: number;

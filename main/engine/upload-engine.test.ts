@@ -390,7 +390,8 @@ describe('UploadEngine', () => {
 
     const result = await engine.run(id);
 
-    expect(result.outcome).toBe('failed');
+    // A conflict for the user to settle (see upload-engine.conflict.test.ts), stored as a failure with its reason.
+    expect(result.outcome).toBe('conflict');
     expect(result.error).toMatch(/changed/);
     expect(store.getUpload(id)?.state).toBe('failed');
     expect(store.getUpload(id)?.lastError).toMatch(/changed/);
@@ -445,7 +446,7 @@ describe('UploadEngine: source integrity and part states', () => {
 
     const result = await engine.run(id);
 
-    expect(result.outcome).toBe('failed');
+    expect(result.outcome).toBe('conflict');
     expect(result.error).toMatch(/changed/);
     expect(s3.objects.size).toBe(0);
   });

@@ -1,68 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { choosePartSize, planParts, usesSinglePut } from '../../shared/domain/part-plan.ts';
-import type { UploadSnapshot } from '../../shared/domain/upload-snapshot.ts';
-import { describeError, isStopped, S3Failure } from './errors.ts';
-import type { StopReason } from './errors.ts';
+import type { ConflictChoice, UploadView } from '../../shared/ipc-contract.ts';
+import { abortOnServer, restartWithNewSource } from './conflict-restart.ts';
+import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
+import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
+import { EngineEvents } from './engine-events.ts';
 import { StoppedError } from './errors.ts';
-import type { ByteSource, Clock, ObjectLocation, ObjectStore, ObjectStoreFactory, StateStore, TargetConfig, UploadRecord } from './ports.ts';
-import { DEFAULT_RETRY_POLICY, RetryBudget, withRetries } from './retry-budget.ts';
-import type { RetryPolicy } from './retry-budget.ts';
+import { ObjectStoreCache } from './object-store-cache.ts';
+import type { ObjectStore, UploadRecord } from './ports.ts';
+import { recordRunEnd } from './run-end.ts';
 import { SlotPool } from './slot-pool.ts';
 import { SpeedMeter } from './speed-meter.ts';
+import { TokenBucket } from './token-bucket.ts';
 import { UploadJob } from './upload-job.ts';
-import { buildSnapshot } from './build-snapshot.ts';
+import { buildSnapshot, recordedProgress } from './build-snapshot.ts';
 
-export interface EngineOptions {
-  /** Parts in flight across all uploads. */
-  concurrency: number;
-  defaultPartSize: number;
-  /** Uploads running at once (each still bounded by the shared part slots). */
-  maxActiveUploads: number;
-  retryPolicy: RetryPolicy;
-  /** Completed and cancelled uploads are forgotten this long after they finished. */
-  retentionMs: number;
-  /** Progress events are coalesced to at most one per this interval. */
-  progressIntervalMs: number;
-}
-
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  concurrency: 4,
-  defaultPartSize: 8 * 1024 * 1024,
-  maxActiveUploads: 4,
-  retryPolicy: DEFAULT_RETRY_POLICY,
-  retentionMs: 30 * 24 * 3600 * 1000,
-  progressIntervalMs: 100,
-};
-
-export interface EngineDeps {
-  store: StateStore;
-  objectStoreFor: ObjectStoreFactory;
-  source: ByteSource;
-  clock: Clock;
-}
-
-export interface AddUploadRequest {
-  path: string;
-  location: ObjectLocation;
-  target: TargetConfig;
-  partSize?: number;
-}
-
-export interface RunResult {
-  id: string;
-  outcome: 'completed' | 'failed' | 'paused' | 'cancelled' | 'stopped';
-  error: string | null;
-  /** Body bytes handed to the network in this run, retries included. */
-  bytesSent: number;
-  /** Parts not sent in this run because the server verifiably had them. */
-  partsSkipped: number;
-  restarted: boolean;
-}
-
-export type EngineEvent =
-  | { type: 'progress'; uploads: UploadSnapshot[] }
-  | { type: 'log'; id: string; message: string }
-  | { type: 'finished'; result: RunResult };
+export { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
+export type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
 
 interface Running {
   job: UploadJob | undefined;
@@ -72,19 +26,18 @@ interface Running {
 
 /**
  * The host-neutral upload engine: the same object runs inside Electron, the
- * headless web bridge and the CLI. It owns the shared part slots, the running
- * jobs and the coalesced progress events.
+ * headless web bridge and the CLI. It owns the shared part slots, the shared
+ * bandwidth limit, the running jobs and the coalesced progress events.
  */
 export class UploadEngine {
   private readonly options: EngineOptions;
   private readonly partSlots: SlotPool;
   private readonly uploadSlots: SlotPool;
+  private readonly bandwidth: TokenBucket;
   private readonly running = new Map<string, Running>();
-  private readonly objectStores = new Map<string, ObjectStore>();
+  private readonly objectStores: ObjectStoreCache;
   private readonly meters = new Map<string, SpeedMeter>();
-  private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly dirty = new Set<string>();
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly events: EngineEvents;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -93,11 +46,13 @@ export class UploadEngine {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.partSlots = new SlotPool(this.options.concurrency);
     this.uploadSlots = new SlotPool(this.options.maxActiveUploads);
+    this.bandwidth = new TokenBucket(deps.clock, this.options.bandwidthLimit);
+    this.objectStores = new ObjectStoreCache(deps.objectStoreFor);
+    this.events = new EngineEvents(this.options.progressIntervalMs, (ids) => this.progressEvent(ids));
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   /**
@@ -115,8 +70,11 @@ export class UploadEngine {
     const record = store.createUpload(
       {
         id: randomBytes(6).toString('hex'),
-        ...request.target,
+        endpoint: request.target.endpoint,
+        region: request.target.region,
+        pathStyle: request.target.pathStyle,
         ...request.location,
+        targetId: request.targetId ?? null,
         path: request.path,
         size: stat.size,
         partSize,
@@ -132,7 +90,7 @@ export class UploadEngine {
     return { record, continued: false };
   }
 
-  /** Runs one upload to its end (completed, failed, paused, cancelled or stopped). */
+  /** Runs one upload to its end (completed, failed, conflict, paused, cancelled or stopped). */
   run(id: string): Promise<RunResult> {
     const already = this.running.get(id);
     if (already) return already.done;
@@ -147,13 +105,18 @@ export class UploadEngine {
     return entry.done;
   }
 
-  /** Runs every unfinished upload; paused ones only when asked to. */
+  /** Runs every unfinished upload; paused ones only when asked to. One in conflict waits for the user instead. */
   resumeAll(options: { includePaused: boolean }): Promise<RunResult[]> {
     const ids = this.deps.store
       .listUnfinished()
-      .filter((upload) => options.includePaused || upload.state !== 'paused')
+      .filter((upload) => upload.conflict === null && (options.includePaused || upload.state !== 'paused'))
       .map((upload) => upload.id);
     return Promise.all(ids.map((id) => this.run(id)));
+  }
+
+  /** "Resume all" in the app: every unfinished upload not in conflict, paused ones included. */
+  resumeAllRunnable(): Promise<RunResult[]> {
+    return this.resumeAll({ includePaused: true });
   }
 
   isRunning(id: string): boolean {
@@ -172,6 +135,15 @@ export class UploadEngine {
     this.markDirty(id);
   }
 
+  /** Pauses every running upload and every one waiting to run, so none starts until resumed. */
+  async pauseAll(): Promise<void> {
+    const ids = new Set(this.running.keys());
+    for (const upload of this.deps.store.listUnfinished()) {
+      if (upload.state === 'queued' || upload.state === 'uploading') ids.add(upload.id);
+    }
+    await Promise.all([...ids].map((id) => this.pause(id)));
+  }
+
   /**
    * Stops the upload, aborts the multipart upload on the server (so it costs
    * nothing there) and forgets it locally. If the server cannot be reached the
@@ -185,24 +157,56 @@ export class UploadEngine {
     }
     const upload = this.deps.store.getUpload(id);
     if (!upload) throw new Error(`no upload with id ${id}`);
-    if (upload.uploadId && upload.state !== 'completed') {
-      const objects = this.objectStoreFor(upload);
-      const signal = new AbortController().signal;
-      await withRetries(
-        () => objects.abortMultipartUpload({ bucket: upload.bucket, key: upload.key }, upload.uploadId as string),
-        new RetryBudget({ ...this.options.retryPolicy, maxRetries: Math.min(3, this.options.retryPolicy.maxRetries) }),
-        this.deps.clock,
-        signal,
-      );
-    }
+    await abortOnServer(this.objectStoreFor(upload), upload, this.options.retryPolicy, this.deps.clock);
     this.deps.store.recordEvent({ uploadRecordId: id, kind: 'cancelled', message: 'cancelled' });
     this.deps.store.deleteUpload(id);
-    this.emit({ type: 'progress', uploads: [] });
+    this.emit({ type: 'removed', ids: [id] });
   }
 
-  /** Forgets an upload that never reached the server (nothing to abort there). */
+  /** Forgets an upload locally without touching the server: one that never reached it, or finished ones being cleared. */
   forget(id: string): void {
+    if (this.running.has(id)) throw new Error(`upload ${id} is running; pause or cancel it first`);
     this.deps.store.deleteUpload(id);
+    this.emit({ type: 'removed', ids: [id] });
+  }
+
+  /**
+   * The user's answer to a changed source. 'cancel' is cancel(). 'restart'
+   * aborts the old multipart upload, plans the new version of the file and
+   * returns the updated record, queued: the caller runs it.
+   */
+  async resolveConflict(id: string, choice: ConflictChoice): Promise<UploadRecord | undefined> {
+    if (choice === 'cancel') {
+      await this.cancel(id);
+      return undefined;
+    }
+    if (this.running.has(id)) throw new Error(`upload ${id} is running; it has no conflict to resolve`);
+    const upload = this.deps.store.getUpload(id);
+    if (!upload) throw new Error(`no upload with id ${id}`);
+    if (upload.conflict === null) throw new Error(`upload ${id} has no conflict to resolve`);
+    try {
+      return await restartWithNewSource(
+        { store: this.deps.store, source: this.deps.source, objects: this.objectStoreFor(upload), clock: this.deps.clock, retryPolicy: this.options.retryPolicy },
+        upload,
+      );
+    } finally {
+      this.markDirty(id);
+    }
+  }
+
+  /** Takes effect as parts finish: parts in flight are never cut to shrink. */
+  setConcurrency(concurrency: number): void {
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`invalid concurrency ${concurrency}`);
+    this.options.concurrency = concurrency;
+    this.options.maxActiveUploads = concurrency;
+    this.partSlots.resize(concurrency);
+    this.uploadSlots.resize(concurrency);
+  }
+
+  /** Bytes per second over all uploads, 0 for none; applies to parts already in flight too. */
+  setBandwidthLimit(bytesPerSecond: number): void {
+    this.bandwidth.setRate(bytesPerSecond);
+    this.options.bandwidthLimit = bytesPerSecond;
   }
 
   /** Stops starting parts, aborts those in flight (they go back to pending) and waits. */
@@ -210,43 +214,42 @@ export class UploadEngine {
     const entries = [...this.running.values()];
     for (const entry of entries) entry.controller.abort(new StoppedError('shutdown'));
     await Promise.all(entries.map((entry) => entry.done));
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.events.stop();
   }
 
-  /** Removes finished uploads older than the retention period. */
+  /** Removes finished uploads older than the retention period; returns how many. */
   pruneHistory(): number {
-    return this.deps.store.pruneFinished(this.deps.clock.now() - this.options.retentionMs);
+    const ids = this.deps.store.pruneFinished(this.deps.clock.now() - this.options.retentionMs);
+    if (ids.length > 0) this.emit({ type: 'removed', ids });
+    return ids.length;
   }
 
-  snapshot(ids?: readonly string[]): UploadSnapshot[] {
+  snapshot(ids?: readonly string[]): UploadView[] {
     const uploads = ids
       ? ids.map((id) => this.deps.store.getUpload(id)).filter((upload): upload is UploadRecord => upload !== undefined)
       : this.deps.store.listUploads();
     return uploads.map((upload) => this.snapshotOf(upload));
   }
 
-  private snapshotOf(upload: UploadRecord): UploadSnapshot {
+  private snapshotOf(upload: UploadRecord): UploadView {
     const job = this.running.get(upload.id)?.job;
-    let progress: { bytesDone: number; partsDone: number; partsTotal: number };
-    if (job) progress = job.progress();
-    else {
-      const parts = this.deps.store.listParts(upload.id);
-      const done = parts.filter((part) => part.state === 'done');
-      progress = { bytesDone: done.reduce((sum, part) => sum + part.size, 0), partsDone: done.length, partsTotal: parts.length };
-    }
+    const progress = job ? job.progress() : recordedProgress(this.deps.store.listParts(upload.id));
     const speed = job ? (this.meters.get(upload.id)?.bytesPerSecond() ?? 0) : 0;
     return buildSnapshot(upload, progress, speed);
   }
 
-  private objectStoreFor(target: TargetConfig): ObjectStore {
-    const key = `${target.endpoint ?? ''}|${target.region}|${target.pathStyle}`;
-    let objects = this.objectStores.get(key);
-    if (!objects) {
-      objects = this.deps.objectStoreFor(target);
-      this.objectStores.set(key, objects);
-    }
-    return objects;
+  /** A target's endpoint or credentials changed: make new S3 clients from now on. */
+  targetsChanged(): void {
+    this.objectStores.clear();
+  }
+
+  private objectStoreFor(upload: UploadRecord): ObjectStore {
+    return this.objectStores.for(upload);
+  }
+
+  private expiresAtFor(upload: UploadRecord): number | null {
+    const ms = this.options.expiryMsFor ? this.options.expiryMsFor(upload) : DEFAULT_EXPIRY_MS;
+    return ms === null ? null : this.deps.clock.now() + ms;
   }
 
   private async runJob(id: string, entry: Running): Promise<RunResult> {
@@ -269,6 +272,8 @@ export class UploadEngine {
         clock: this.deps.clock,
         pool: this.partSlots,
         retryPolicy: this.options.retryPolicy,
+        expiresAt: (upload) => this.expiresAtFor(upload),
+        throttle: (bytes, signal) => this.bandwidth.take(bytes, signal),
         onChange: (changed) => this.markDirty(changed),
         log: (changed, message) => this.emit({ type: 'log', id: changed, message }),
       });
@@ -281,19 +286,8 @@ export class UploadEngine {
         Object.assign(result, { bytesSent: job.bytesSent, partsSkipped: job.partsSkipped, restarted: job.restartedThisRun });
       }
     } catch (error) {
-      const stop = isStopped(error) ? error.reason : entry.controller.signal.aborted ? stopReasonOf(entry.controller.signal) : undefined;
-      if (stop) {
-        result.outcome = stop === 'paused' ? 'paused' : stop === 'cancelled' ? 'cancelled' : 'stopped';
-        if (store.getUpload(id)) store.setState(id, stop === 'paused' ? 'paused' : 'queued');
-        if (stop === 'paused') store.recordEvent({ uploadRecordId: id, kind: 'paused', message: 'paused' });
-      } else {
-        result.error = describeError(error);
-        if (store.getUpload(id)) {
-          store.setState(id, 'failed', result.error);
-          store.recordEvent({ uploadRecordId: id, kind: 'failed', message: result.error });
-        }
-        if (!(error instanceof S3Failure) && !(error instanceof Error && 'code' in error)) this.emit({ type: 'log', id, message: result.error });
-      }
+      const unexplained = recordRunEnd(store, id, error, entry.controller.signal, result);
+      if (unexplained) this.emit({ type: 'log', id, message: unexplained });
     } finally {
       releaseUploadSlot?.();
     }
@@ -302,29 +296,19 @@ export class UploadEngine {
   }
 
   private markDirty(id: string): void {
-    this.dirty.add(id);
-    if (this.flushTimer || this.listeners.size === 0) return;
-    this.flushTimer = setTimeout(() => this.flushProgress(), this.options.progressIntervalMs);
+    this.events.markDirty(id);
   }
 
-  private flushProgress(): void {
-    this.flushTimer = undefined;
-    const ids = [...this.dirty];
-    this.dirty.clear();
+  private emit(event: EngineEvent): void {
+    this.events.emit(event);
+  }
+
+  private progressEvent(ids: string[]): Extract<EngineEvent, { type: 'progress' }> {
     const now = this.deps.clock.now();
     for (const id of ids) {
       const job = this.running.get(id)?.job;
       if (job) this.meters.get(id)?.sample(now, job.bytesSent);
     }
-    this.emit({ type: 'progress', uploads: this.snapshot(ids) });
+    return { type: 'progress', uploads: this.snapshot(ids) };
   }
-
-  private emit(event: EngineEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-}
-
-function stopReasonOf(signal: AbortSignal): StopReason {
-  const reason: unknown = signal.reason;
-  return reason instanceof StoppedError ? reason.reason : 'shutdown';
 }

@@ -5,7 +5,7 @@ import { probeOnFailure } from './probe-on-failure.ts';
 import { assertSourceUnchanged } from './source-check.ts';
 import { IntegrityError, S3Failure, SourceError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
-import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, UploadRecord } from './ports.ts';
+import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, SendOptions, StateStore, UploadRecord } from './ports.ts';
 import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
 import { RetryBudget, throwIfStopped, withRetries } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-budget.ts';
@@ -19,6 +19,10 @@ export interface JobDeps {
   clock: Clock;
   pool: SlotPool;
   retryPolicy: RetryPolicy;
+  /** When the server will discard a multipart upload created now for this record (null: never). */
+  expiresAt: (upload: UploadRecord) => number | null;
+  /** Awaited before each chunk goes to the network: the shared bandwidth limit. */
+  throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
   /** Something changed that a progress display would show. */
   onChange: (id: string) => void;
   log: (id: string, message: string) => void;
@@ -66,6 +70,8 @@ export class UploadJob {
   async run(signal: AbortSignal): Promise<void> {
     const { store } = this.deps;
     await assertSourceUnchanged(this.deps.source, this.record);
+    // The file is as recorded again (put back as it was): nothing left to decide.
+    if (this.record.conflict !== null) store.setConflict(this.id, null);
     store.setState(this.id, 'uploading', null);
     this.deps.onChange(this.id);
     if (this.record.singlePut) {
@@ -113,6 +119,7 @@ export class UploadJob {
       const { uploadId } = await this.retry(() => this.deps.objects.createMultipartUpload(this.location), signal, 'CreateMultipartUpload');
       crashPoint('upload-created');
       store.setUploadId(this.id, uploadId);
+      store.setExpiresAt(this.id, this.deps.expiresAt(current));
       crashPoint('upload-id-recorded');
       this.record = { ...current, uploadId };
       return uploadId;
@@ -156,6 +163,7 @@ export class UploadJob {
     }
     const { uploadId } = await this.retry(() => objects.createMultipartUpload(this.location), signal, 'CreateMultipartUpload');
     store.restartUpload(this.id, uploadId);
+    store.setExpiresAt(this.id, this.deps.expiresAt(this.record));
     store.recordEvent({
       uploadRecordId: this.id,
       kind: 'restarted',
@@ -197,10 +205,14 @@ export class UploadJob {
           this.inFlight.set(part.partNumber, 0);
           return probeOnFailure(
             () =>
-              objects.uploadPart(this.location, uploadId, part.partNumber, bytes, md5.toString('base64'), {
-                signal,
-                onBytesSent: (count) => this.countSent(part.partNumber, count),
-              }),
+              objects.uploadPart(
+                this.location,
+                uploadId,
+                part.partNumber,
+                bytes,
+                md5.toString('base64'),
+                this.sendOptions(part.partNumber, signal),
+              ),
             () => objects.listParts(this.location, uploadId, signal),
           );
         },
@@ -220,6 +232,14 @@ export class UploadJob {
     this.doneParts += 1;
     this.budget.progressMade();
     this.deps.onChange(this.id);
+  }
+
+  private sendOptions(partNumber: number, signal: AbortSignal): SendOptions {
+    return {
+      signal,
+      onBytesSent: (count) => this.countSent(partNumber, count),
+      beforeChunk: (bytes) => this.deps.throttle(bytes, signal),
+    };
   }
 
   private countSent(partNumber: number, count: number): void {
@@ -290,7 +310,7 @@ export class UploadJob {
       () => {
         this.inFlight.set(1, 0);
         return probeOnFailure(
-          () => objects.putObject(this.location, bytes, md5.toString('base64'), { signal, onBytesSent: (count) => this.countSent(1, count) }),
+          () => objects.putObject(this.location, bytes, md5.toString('base64'), this.sendOptions(1, signal)),
           () => objects.checkAccess(this.location, signal),
         );
       },

@@ -1,17 +1,30 @@
 import { Readable } from 'node:stream';
 
-const CHUNK = 256 * 1024;
+/**
+ * Small enough that a shared bandwidth limit hands out bytes in short steps
+ * (a socket idle past the stall timeout is cut), large enough to cost nothing
+ * in throughput.
+ */
+const CHUNK = 64 * 1024;
+const HIGH_WATER_MARK = 256 * 1024;
 
 /**
  * A stream over an in-memory part, so the SDK sends it with a Content-Length
  * and an unsigned payload (no second SHA-256 pass over the bytes: Content-MD5
  * already protects them), and so progress is reported as the bytes are pulled
  * onto the socket. A fresh stream is made for every attempt.
+ *
+ * `beforeChunk` is awaited before each chunk is handed on (the engine's shared
+ * bandwidth limit); if it rejects, the stream fails and the request with it.
  */
-export function countingBody(bytes: Uint8Array, onBytes?: (count: number) => void): Readable {
+export function countingBody(
+  bytes: Uint8Array,
+  onBytes?: (count: number) => void,
+  beforeChunk?: (count: number) => Promise<void> | void,
+): Readable {
   let offset = 0;
   return new Readable({
-    highWaterMark: CHUNK,
+    highWaterMark: HIGH_WATER_MARK,
     read() {
       if (offset >= bytes.length) {
         this.push(null);
@@ -19,8 +32,21 @@ export function countingBody(bytes: Uint8Array, onBytes?: (count: number) => voi
       }
       const chunk = bytes.subarray(offset, Math.min(offset + CHUNK, bytes.length));
       offset += chunk.length;
-      onBytes?.(chunk.length);
-      this.push(chunk);
+      const push = (): void => {
+        if (this.destroyed) return; // the request ended while this chunk waited
+        onBytes?.(chunk.length);
+        this.push(chunk);
+      };
+      let waiting: Promise<void> | void;
+      try {
+        waiting = beforeChunk?.(chunk.length);
+      } catch (error) {
+        this.destroy(error as Error);
+        return;
+      }
+      // Readable calls read() again only after a push, so one chunk waits at a time.
+      if (waiting) waiting.then(push, (error: unknown) => this.destroy(error as Error));
+      else push();
     },
   });
 }

@@ -28,10 +28,19 @@ export interface S3ObjectStoreOptions {
 export const DEFAULT_S3_OPTIONS: S3ObjectStoreOptions = { stallTimeoutMs: 30_000, connectTimeoutMs: 10_000, maxSockets: 16 };
 
 /** Builds the SDK client for a target: custom endpoint, region, path-style; credentials from the standard AWS chain. */
-export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptions = DEFAULT_S3_OPTIONS): S3Client {
+/**
+ * Credentials for one target: keys typed into the app, or a named profile of
+ * the AWS config. Undefined means the SDK's standard chain (env vars, the
+ * default profile, SSO, instance roles).
+ */
+export type S3Credentials = { accessKeyId: string; secretAccessKey: string } | { profile: string };
+
+export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptions = DEFAULT_S3_OPTIONS, credentials?: S3Credentials): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
   return new S3Client({
     region: target.region,
+    ...(credentials && 'profile' in credentials ? { profile: credentials.profile } : {}),
+    ...(credentials && 'accessKeyId' in credentials ? { credentials } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     forcePathStyle: target.pathStyle,
     // The engine owns retries (with its own budget and progress-based reset).
@@ -67,8 +76,8 @@ export class S3ObjectStore implements ObjectStore {
     private readonly listPartsPageSize?: number,
   ) {}
 
-  static forTarget(target: TargetConfig, options: S3ObjectStoreOptions = DEFAULT_S3_OPTIONS): S3ObjectStore {
-    return new S3ObjectStore(createS3Client(target, options), target, options.listPartsPageSize);
+  static forTarget(target: TargetConfig, options: S3ObjectStoreOptions = DEFAULT_S3_OPTIONS, credentials?: S3Credentials): S3ObjectStore {
+    return new S3ObjectStore(createS3Client(target, options, credentials), target, options.listPartsPageSize);
   }
 
   async createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }> {
@@ -94,7 +103,7 @@ export class S3ObjectStore implements ObjectStore {
           Key: location.key,
           UploadId: uploadId,
           PartNumber: partNumber,
-          Body: countingBody(body, options.onBytesSent),
+          Body: countingBody(body, options.onBytesSent, options.beforeChunk),
           ContentLength: body.length,
           ContentMD5: md5Base64,
         }),
@@ -189,7 +198,7 @@ export class S3ObjectStore implements ObjectStore {
         new PutObjectCommand({
           Bucket: location.bucket,
           Key: location.key,
-          Body: countingBody(body, options.onBytesSent),
+          Body: countingBody(body, options.onBytesSent, options.beforeChunk),
           ContentLength: body.length,
           ContentMD5: md5Base64,
         }),

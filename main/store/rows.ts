@@ -23,12 +23,30 @@ export interface UploadRow {
   last_error: string | null;
   restarts: number;
   etag: string | null;
+  target_id: string | null;
+  conflict: string | null;
+  expires_at: number | null;
 }
 
 /** The named parameters of the upload INSERT: what a new upload starts with. */
-export type UploadInsert = Omit<UploadRow, 'upload_id' | 'updated_at' | 'completed_at' | 'last_error' | 'restarts' | 'etag'> & {
+export type UploadInsert = Omit<
+  UploadRow,
+  'upload_id' | 'updated_at' | 'completed_at' | 'last_error' | 'restarts' | 'etag' | 'conflict' | 'expires_at'
+> & {
   now: number;
 };
+
+/** The named parameters of replaceSource's UPDATE. */
+export interface SourceUpdate {
+  id: string;
+  size: number;
+  mtime_ns: string;
+  file_id: string;
+  fingerprint: string;
+  part_size: number;
+  single_put: number;
+  now: number;
+}
 
 export interface PartRow {
   upload_record_id: string;
@@ -72,6 +90,9 @@ export function toUpload(r: UploadRow): UploadRecord {
     lastError: r.last_error,
     restarts: r.restarts,
     etag: r.etag,
+    targetId: r.target_id,
+    conflict: r.conflict,
+    expiresAt: r.expires_at,
   };
 }
 

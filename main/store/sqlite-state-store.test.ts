@@ -56,6 +56,9 @@ describe('SqliteStateStore', () => {
       lastError: null,
       restarts: 0,
       etag: null,
+      targetId: null,
+      conflict: null,
+      expiresAt: null,
     });
     expect(store.getUpload('u1')).toEqual(created);
     expect(store.listParts('u1')).toEqual(
@@ -69,6 +72,11 @@ describe('SqliteStateStore', () => {
     expect(created.endpoint).toBeUndefined();
     expect(created.pathStyle).toBe(false);
     expect(created.singlePut).toBe(true);
+  });
+
+  it('createUpload records the target id when given', () => {
+    expect(store.createUpload(newUpload({ targetId: 'target-1' }), PARTS).targetId).toBe('target-1');
+    expect(store.createUpload(newUpload({ id: 'u2', targetId: null }), PARTS).targetId).toBeNull();
   });
 
   it('createUpload is all or nothing', () => {
@@ -158,6 +166,9 @@ describe('SqliteStateStore', () => {
     expect(() => store.setUploadId('nope', 'x')).toThrow();
     expect(() => store.markCompleted('nope', null)).toThrow();
     expect(() => store.restartUpload('nope', 'x')).toThrow();
+    expect(() => store.setConflict('nope', 'x')).toThrow();
+    expect(() => store.setExpiresAt('nope', 1)).toThrow();
+    expect(() => store.replaceSource('nope', { size: 1, mtimeNs: '1', fileId: '1:1', fingerprint: 'f', partSize: 5, singlePut: true }, [])).toThrow();
   });
 
   it('restartUpload replaces the upload id, counts the restart and resets every part', () => {
@@ -177,9 +188,11 @@ describe('SqliteStateStore', () => {
     expect(store.getUpload('u1')).toMatchObject({ uploadId: null, restarts: 2 });
   });
 
-  it('markCompleted sets the state, time and etag and clears the last error', () => {
+  it('markCompleted sets the state, time and etag and clears the last error, conflict and expiry', () => {
     store.createUpload(newUpload(), PARTS);
     store.setState('u1', 'uploading', 'a retried error');
+    store.setConflict('u1', 'size 25 → 26');
+    store.setExpiresAt('u1', 99_000);
     vi.setSystemTime(8000);
     store.markCompleted('u1', '"abc-3"');
     expect(store.getUpload('u1')).toMatchObject({
@@ -188,7 +201,79 @@ describe('SqliteStateStore', () => {
       updatedAt: 8000,
       etag: '"abc-3"',
       lastError: null,
+      conflict: null,
+      expiresAt: null,
     });
+  });
+
+  it('setConflict and setExpiresAt set and clear their fields', () => {
+    store.createUpload(newUpload(), PARTS);
+    vi.setSystemTime(6000);
+    store.setConflict('u1', 'size 25 → 30');
+    store.setExpiresAt('u1', 123_456);
+    expect(store.getUpload('u1')).toMatchObject({ conflict: 'size 25 → 30', expiresAt: 123_456, updatedAt: 6000 });
+    store.setConflict('u1', null);
+    store.setExpiresAt('u1', null);
+    expect(store.getUpload('u1')).toMatchObject({ conflict: null, expiresAt: null });
+  });
+
+  it('setState keeps the expiry while unfinished and clears it when cancelled', () => {
+    store.createUpload(newUpload(), PARTS);
+    store.setExpiresAt('u1', 123_456);
+    store.setState('u1', 'paused');
+    store.setState('u1', 'failed', 'boom');
+    expect(store.getUpload('u1')?.expiresAt).toBe(123_456);
+    store.setState('u1', 'cancelled');
+    expect(store.getUpload('u1')?.expiresAt).toBeNull();
+  });
+
+  it('replaceSource takes the new source facts and plan in one go, keeping restarts and the history', () => {
+    store.createUpload(newUpload(), PARTS);
+    store.setUploadId('u1', 'mpu-1');
+    store.restartUpload('u1', 'mpu-2');
+    store.markPartStarted('u1', 1, 'md5-1', null);
+    store.markPartDone('u1', 1, '"e1"');
+    store.setExpiresAt('u1', 99_000);
+    store.setConflict('u1', 'size 25 → 12');
+    store.setState('u1', 'failed', 'size 25 → 12');
+    vi.setSystemTime(9000);
+
+    const source = { size: 12, mtimeNs: '1800000000000000000', fileId: '2049:99', fingerprint: 'fp2', partSize: 5, singlePut: false };
+    store.replaceSource('u1', source, [
+      { partNumber: 1, offset: 0, size: 5 },
+      { partNumber: 2, offset: 5, size: 5 },
+      { partNumber: 3, offset: 10, size: 2 },
+    ]);
+
+    expect(store.getUpload('u1')).toMatchObject({
+      ...source,
+      uploadId: null,
+      conflict: null,
+      expiresAt: null,
+      lastError: null,
+      state: 'queued',
+      restarts: 1,
+      updatedAt: 9000,
+    });
+    expect(store.listParts('u1').map((p) => [p.partNumber, p.offset, p.size, p.state, p.etag, p.md5])).toEqual([
+      [1, 0, 5, 'pending', null, null],
+      [2, 5, 5, 'pending', null, null],
+      [3, 10, 2, 'pending', null, null],
+    ]);
+    expect(store.listEvents('u1').map((e) => e.kind)).toEqual(['created']);
+  });
+
+  it('replaceSource is all or nothing', () => {
+    store.createUpload(newUpload(), PARTS);
+    store.setConflict('u1', 'changed');
+    const source = { size: 12, mtimeNs: '2', fileId: '2:2', fingerprint: 'fp2', partSize: 5, singlePut: false };
+    const duplicate = [
+      { partNumber: 1, offset: 0, size: 5 },
+      { partNumber: 1, offset: 5, size: 7 },
+    ];
+    expect(() => store.replaceSource('u1', source, duplicate)).toThrow();
+    expect(store.getUpload('u1')).toMatchObject({ size: 25, conflict: 'changed' });
+    expect(store.listParts('u1')).toHaveLength(3);
   });
 
   it('deleteUpload cascades to parts and events', () => {
@@ -227,15 +312,22 @@ describe('SqliteStateStore', () => {
     store.createUpload(newUpload({ id: 'new-done' }), PARTS);
     store.markCompleted('new-done', null);
 
-    expect(store.pruneFinished(500)).toBe(2);
+    expect(store.pruneFinished(500).sort()).toEqual(['old-cancelled', 'old-done']);
     expect(store.listUploads().map((u) => u.id).sort()).toEqual(['new-done', 'old-failed']);
     expect(store.listParts('old-done')).toEqual([]);
-    expect(store.pruneFinished(501)).toBe(1);
-    expect(store.pruneFinished(10_000)).toBe(0);
+    expect(store.pruneFinished(501)).toEqual(['new-done']);
+    expect(store.pruneFinished(10_000)).toEqual([]);
   });
 });
 
 describe('SqliteStateStore on disk', () => {
+  it('exposes its connection for the config store to share', () => {
+    const db = new Database(':memory:');
+    const store = new SqliteStateStore(db);
+    expect(store.database).toBe(db);
+    store.close();
+  });
+
   let dir: string;
 
   beforeEach(() => {

@@ -1,5 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { NewUpload, ObjectLocation, PartRecord, StateStore, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
+import type {
+  NewUpload,
+  ObjectLocation,
+  PartRecord,
+  SourceFacts,
+  StateStore,
+  UploadEvent,
+  UploadRecord,
+  UploadState,
+} from '../engine/ports.ts';
 import { migrate } from './migrate.ts';
 import { openStateDatabase } from './open-database.ts';
 import { toPart, toUpload } from './rows.ts';
@@ -30,6 +39,11 @@ export class SqliteStateStore implements StateStore {
     this.s = prepareStatements(db);
   }
 
+  /** The connection, so the app's config store (same file) shares it rather than opening a second one. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   createUpload(upload: NewUpload, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): UploadRecord {
     const now = Date.now();
     this.db.transaction(() => {
@@ -50,6 +64,7 @@ export class SqliteStateStore implements StateStore {
         started_at: upload.startedAt,
         now,
         state: upload.state,
+        target_id: upload.targetId ?? null,
       });
       for (const part of parts) this.s.insertPart.run(upload.id, part.partNumber, part.offset, part.size, now);
       const how = upload.singlePut ? 'a single PutObject' : `${parts.length} parts of up to ${upload.partSize} bytes`;
@@ -87,8 +102,8 @@ export class SqliteStateStore implements StateStore {
   setState(id: string, state: UploadState, lastError?: string | null): void {
     const result =
       lastError === undefined
-        ? this.s.setState.run(state, Date.now(), id)
-        : this.s.setStateAndError.run(state, lastError, Date.now(), id);
+        ? this.s.setState.run(state, state, Date.now(), id)
+        : this.s.setStateAndError.run(state, state, lastError, Date.now(), id);
     expectChange(result, `upload ${id}`);
   }
 
@@ -117,6 +132,33 @@ export class SqliteStateStore implements StateStore {
     expectChange(this.s.markCompleted.run(etag, now, now, id), `upload ${id}`);
   }
 
+  setConflict(id: string, conflict: string | null): void {
+    expectChange(this.s.setConflict.run(conflict, Date.now(), id), `upload ${id}`);
+  }
+
+  setExpiresAt(id: string, expiresAt: number | null): void {
+    expectChange(this.s.setExpiresAt.run(expiresAt, Date.now(), id), `upload ${id}`);
+  }
+
+  replaceSource(id: string, source: SourceFacts, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): void {
+    this.db.transaction(() => {
+      const now = Date.now();
+      const update = {
+        id,
+        size: source.size,
+        mtime_ns: source.mtimeNs,
+        file_id: source.fileId,
+        fingerprint: source.fingerprint,
+        part_size: source.partSize,
+        single_put: source.singlePut ? 1 : 0,
+        now,
+      };
+      expectChange(this.s.replaceSource.run(update), `upload ${id}`);
+      this.s.deleteParts.run(id);
+      for (const part of parts) this.s.insertPart.run(id, part.partNumber, part.offset, part.size, now);
+    })();
+  }
+
   deleteUpload(id: string): void {
     this.s.deleteUpload.run(id);
   }
@@ -131,8 +173,8 @@ export class SqliteStateStore implements StateStore {
       .map((r) => ({ uploadRecordId: r.upload_record_id, at: r.at, kind: r.kind, message: r.message }));
   }
 
-  pruneFinished(finishedBefore: number): number {
-    return this.s.prune.run(finishedBefore).changes;
+  pruneFinished(finishedBefore: number): string[] {
+    return this.s.prune.all(finishedBefore).map((row) => row.id);
   }
 
   close(): void {

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { UploadState } from '../engine/ports.ts';
-import type { EventRow, PartRow, UploadInsert, UploadRow } from './rows.ts';
+import type { EventRow, PartRow, SourceUpdate, UploadInsert, UploadRow } from './rows.ts';
 
 const FINISHED = `('completed', 'cancelled')`;
 const UPLOAD_COLUMNS = `id, upload_id, endpoint, region, path_style, bucket, "key", path, size, part_size, single_put,
-  mtime_ns, file_id, fingerprint, started_at, updated_at, completed_at, state, last_error, restarts, etag`;
+  mtime_ns, file_id, fingerprint, started_at, updated_at, completed_at, state, last_error, restarts, etag,
+  target_id, conflict, expires_at`;
 const PART_COLUMNS = `upload_record_id, part_number, "offset", size, state, etag, md5, checksum, updated_at`;
 
 /** Every statement the store runs, prepared once per connection. */
@@ -13,7 +14,8 @@ export function prepareStatements(db: Database.Database) {
   return {
     insertUpload: p<[UploadInsert]>(
       `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (@id, NULL, @endpoint, @region, @path_style, @bucket, @key, @path,
-        @size, @part_size, @single_put, @mtime_ns, @file_id, @fingerprint, @started_at, @now, NULL, @state, NULL, 0, NULL)`,
+        @size, @part_size, @single_put, @mtime_ns, @file_id, @fingerprint, @started_at, @now, NULL, @state, NULL, 0, NULL,
+        @target_id, NULL, NULL)`,
     ),
     insertPart: p<[string, number, number, number, number]>(
       `INSERT INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?)`,
@@ -30,10 +32,23 @@ export function prepareStatements(db: Database.Database) {
     ),
     listParts: p<[string], PartRow>(`SELECT ${PART_COLUMNS} FROM parts WHERE upload_record_id = ? ORDER BY part_number`),
     setUploadId: p<[string | null, number, string]>(`UPDATE uploads SET upload_id = ?, updated_at = ? WHERE id = ?`),
-    setState: p<[UploadState, number, string]>(`UPDATE uploads SET state = ?, updated_at = ? WHERE id = ?`),
-    setStateAndError: p<[UploadState, string | null, number, string]>(
-      `UPDATE uploads SET state = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+    // A finished upload has no unfinished multipart upload that could expire.
+    setState: p<[UploadState, UploadState, number, string]>(
+      `UPDATE uploads SET state = ?, expires_at = CASE WHEN ? IN ${FINISHED} THEN NULL ELSE expires_at END, updated_at = ?
+        WHERE id = ?`,
     ),
+    setStateAndError: p<[UploadState, UploadState, string | null, number, string]>(
+      `UPDATE uploads SET state = ?, expires_at = CASE WHEN ? IN ${FINISHED} THEN NULL ELSE expires_at END, last_error = ?,
+        updated_at = ? WHERE id = ?`,
+    ),
+    setConflict: p<[string | null, number, string]>(`UPDATE uploads SET conflict = ?, updated_at = ? WHERE id = ?`),
+    setExpiresAt: p<[number | null, number, string]>(`UPDATE uploads SET expires_at = ?, updated_at = ? WHERE id = ?`),
+    replaceSource: p<[SourceUpdate]>(
+      `UPDATE uploads SET size = @size, mtime_ns = @mtime_ns, file_id = @file_id, fingerprint = @fingerprint,
+        part_size = @part_size, single_put = @single_put, upload_id = NULL, conflict = NULL, expires_at = NULL,
+        last_error = NULL, etag = NULL, completed_at = NULL, state = 'queued', updated_at = @now WHERE id = @id`,
+    ),
+    deleteParts: p<[string]>(`DELETE FROM parts WHERE upload_record_id = ?`),
     touchUpload: p<[number, string]>(`UPDATE uploads SET updated_at = ? WHERE id = ?`),
     partStarted: p<[string, string | null, number, string, number]>(
       `UPDATE parts SET state = 'uploading', md5 = ?, checksum = ?, updated_at = ? WHERE upload_record_id = ? AND part_number = ?`,
@@ -54,7 +69,8 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE parts SET state = 'pending', etag = NULL, md5 = NULL, checksum = NULL, updated_at = ? WHERE upload_record_id = ?`,
     ),
     markCompleted: p<[string | null, number, number, string]>(
-      `UPDATE uploads SET state = 'completed', etag = ?, completed_at = ?, updated_at = ?, last_error = NULL WHERE id = ?`,
+      `UPDATE uploads SET state = 'completed', etag = ?, completed_at = ?, updated_at = ?, last_error = NULL, conflict = NULL,
+        expires_at = NULL WHERE id = ?`,
     ),
     deleteUpload: p<[string]>(`DELETE FROM uploads WHERE id = ?`),
     insertEvent: p<[string, number, string, string]>(
@@ -63,8 +79,8 @@ export function prepareStatements(db: Database.Database) {
     listEvents: p<[string], EventRow>(
       `SELECT upload_record_id, at, kind, message FROM events WHERE upload_record_id = ? ORDER BY at, id`,
     ),
-    prune: p<[number]>(
-      `DELETE FROM uploads WHERE state IN ${FINISHED} AND COALESCE(completed_at, updated_at) < ?`,
+    prune: p<[number], { id: string }>(
+      `DELETE FROM uploads WHERE state IN ${FINISHED} AND COALESCE(completed_at, updated_at) < ? RETURNING id`,
     ),
   };
 }

@@ -263,12 +263,19 @@ export class MemoryObjectStore implements ObjectStore {
     }
   }
 
-  /** Reports the body as sent in chunks, as the real adapter does while the socket drains. */
+  /** Reports the body as sent in chunks, as the real adapter does while the socket drains; each chunk waits for beforeChunk first. */
   private async send(body: Uint8Array, options: SendOptions): Promise<void> {
     let offset = 0;
     while (offset < body.length) {
       if (options.signal?.aborted) throw interrupted();
       const count = Math.min(this.chunkSize, body.length - offset);
+      if (options.beforeChunk) {
+        try {
+          await options.beforeChunk(count);
+        } catch {
+          throw interrupted(); // the real adapter's body stream fails, and with it the request
+        }
+      }
       offset += count;
       this.bytesSentCallbacks += 1;
       options.onBytesSent?.(count);

@@ -1,7 +1,8 @@
 import type { Migration } from './migration.ts';
 import initial from './001-initial.ts';
+import appState from './002-app-state.ts';
 
 export type { Migration } from './migration.ts';
 
 /** Every schema step, oldest first. Append new steps; never reorder or edit released ones. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, appState];

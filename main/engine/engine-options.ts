@@ -1,0 +1,75 @@
+import type { UploadView } from '../../shared/ipc-contract.ts';
+import type { ByteSource, Clock, ObjectLocation, ObjectStoreFactory, StateStore, TargetConfig, UploadRecord } from './ports.ts';
+import { DEFAULT_RETRY_POLICY } from './retry-budget.ts';
+import type { RetryPolicy } from './retry-budget.ts';
+
+export interface EngineOptions {
+  /** Parts in flight across all uploads. */
+  concurrency: number;
+  defaultPartSize: number;
+  /** Uploads running at once (each still bounded by the shared part slots). */
+  maxActiveUploads: number;
+  retryPolicy: RetryPolicy;
+  /** Completed and cancelled uploads are forgotten this long after they finished. */
+  retentionMs: number;
+  /** Progress events are coalesced to at most one per this interval. */
+  progressIntervalMs: number;
+  /** Bytes per second over all uploads; 0 means no limit. */
+  bandwidthLimit: number;
+  /**
+   * How long the server keeps an unfinished multipart upload of this record
+   * (its lifecycle rule); null when it never discards them. Asked each time a
+   * multipart upload is created, to record when it will be discarded.
+   */
+  expiryMsFor?: (upload: UploadRecord) => number | null;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+/** AWS's commonly recommended lifecycle rule aborts incomplete multipart uploads after 7 days. */
+export const DEFAULT_EXPIRY_MS = 7 * DAY_MS;
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  concurrency: 4,
+  defaultPartSize: 8 * 1024 * 1024,
+  maxActiveUploads: 4,
+  retryPolicy: DEFAULT_RETRY_POLICY,
+  retentionMs: 30 * DAY_MS,
+  progressIntervalMs: 100,
+  bandwidthLimit: 0,
+  expiryMsFor: () => DEFAULT_EXPIRY_MS,
+};
+
+export interface EngineDeps {
+  store: StateStore;
+  objectStoreFor: ObjectStoreFactory;
+  source: ByteSource;
+  clock: Clock;
+}
+
+export interface AddUploadRequest {
+  path: string;
+  location: ObjectLocation;
+  target: TargetConfig;
+  /** The app's saved target, recorded with the upload so its credentials are found again on resume. */
+  targetId?: string;
+  partSize?: number;
+}
+
+export interface RunResult {
+  id: string;
+  /** 'conflict': the source changed; the upload waits for resolveConflict. */
+  outcome: 'completed' | 'failed' | 'conflict' | 'paused' | 'cancelled' | 'stopped';
+  error: string | null;
+  /** Body bytes handed to the network in this run, retries included. */
+  bytesSent: number;
+  /** Parts not sent in this run because the server verifiably had them. */
+  partsSkipped: number;
+  restarted: boolean;
+}
+
+export type EngineEvent =
+  | { type: 'progress'; uploads: UploadView[] }
+  | { type: 'log'; id: string; message: string }
+  | { type: 'finished'; result: RunResult }
+  /** Uploads no longer in the state database (cancelled, forgotten, pruned): a UI drops their rows. */
+  | { type: 'removed'; ids: string[] };

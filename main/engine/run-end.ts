@@ -1,0 +1,36 @@
+import type { RunResult } from './engine-options.ts';
+import { describeError, isStopped, S3Failure, SourceError, StoppedError } from './errors.ts';
+import type { StopReason } from './errors.ts';
+import type { StateStore } from './ports.ts';
+
+/**
+ * Records how a run ended that did not complete, and fills in the result.
+ * Stopped by the user or the host: paused, or queued to run again. A changed
+ * source: a conflict the user settles (resolveConflict), stored as a failure
+ * with its reason. Anything else: a failure a retry may fix. Returns a message
+ * to log for errors nobody put into words (neither S3 nor source errors).
+ */
+export function recordRunEnd(store: StateStore, id: string, error: unknown, signal: AbortSignal, result: RunResult): string | undefined {
+  const stop = isStopped(error) ? error.reason : signal.aborted ? stopReasonOf(signal) : undefined;
+  const exists = store.getUpload(id) !== undefined;
+  if (stop) {
+    result.outcome = stop === 'paused' ? 'paused' : stop === 'cancelled' ? 'cancelled' : 'stopped';
+    if (exists) store.setState(id, stop === 'paused' ? 'paused' : 'queued');
+    if (exists && stop === 'paused') store.recordEvent({ uploadRecordId: id, kind: 'paused', message: 'paused' });
+    return undefined;
+  }
+  const conflict = error instanceof SourceError && error.code === 'changed';
+  result.outcome = conflict ? 'conflict' : 'failed';
+  result.error = describeError(error);
+  if (exists) {
+    if (conflict) store.setConflict(id, result.error);
+    store.setState(id, 'failed', result.error);
+    store.recordEvent({ uploadRecordId: id, kind: 'failed', message: result.error });
+  }
+  return error instanceof S3Failure || (error instanceof Error && 'code' in error) ? undefined : result.error;
+}
+
+function stopReasonOf(signal: AbortSignal): StopReason {
+  const reason: unknown = signal.reason;
+  return reason instanceof StoppedError ? reason.reason : 'shutdown';
+}
