@@ -1,0 +1,102 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { useEngineFixture } from '../engine/testing/engine-fixture.ts';
+import { SqliteAppConfigStore } from '../store/app-config-store.ts';
+import { HoistApp } from './hoist-app.ts';
+import type { HostCapabilities } from './host-capabilities.ts';
+import { UnavailableSecretStore } from './secret-store.ts';
+import type { SecretStore } from './secret-store.ts';
+
+// The app layer over a real engine and state store (in memory S3): what the
+// UI's requests do, as both the Electron shell and the headless bridge see it.
+const fixture = useEngineFixture();
+
+function memorySecrets(): SecretStore & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return { kind: 'encrypted', values, get: (id) => values.get(id), set: (id, secret) => values.set(id, secret), delete: (id) => values.delete(id) };
+}
+
+function newApp(host: Partial<HostCapabilities> = {}) {
+  const engine = fixture.newEngine();
+  const app = new HoistApp({
+    engine,
+    store: fixture.store,
+    config: new SqliteAppConfigStore(fixture.store.database),
+    host: { mode: 'headless', version: 'test', platform: 'linux', secrets: new UnavailableSecretStore('no keyring in tests'), log: () => undefined, ...host },
+  });
+  const events: Array<[string, unknown]> = [];
+  app.on((name, payload) => events.push([name, payload]));
+  return { app, engine, events };
+}
+
+const target = { id: 't1', name: 'Backups', bucket: 'bucket', keyPrefix: 'pc' };
+
+async function finished(app: HoistApp, count: number): Promise<void> {
+  await vi.waitFor(() => expect(app.views().filter((view) => view.state === 'completed')).toHaveLength(count), { timeout: 10_000 });
+}
+
+describe('HoistApp', () => {
+  it('adds files and dropped folders under the target prefix and uploads them', async () => {
+    const { app } = newApp();
+    expect((await app.dispatch('targets.save', { target })).ok).toBe(true);
+    const folder = join(fixture.dir, 'photos');
+    mkdirSync(join(folder, 'june'), { recursive: true });
+    writeFileSync(join(folder, 'june', 'a.jpg'), 'a');
+    writeFileSync(join(folder, 'b.jpg'), 'bb');
+    const single = fixture.writeSource(1234, 'single.bin');
+
+    const result = await app.dispatch('uploads.add', { paths: [folder, single.path, join(fixture.dir, 'missing.bin')], targetId: 't1' });
+    expect(result.ok).toBe(true);
+    const value = result.ok ? (result.value as { added: Array<{ key: string }>; rejected: Array<{ path: string; reason: string }> }) : undefined;
+    expect(value?.added.map((added) => added.key).sort()).toEqual(['pc/photos/b.jpg', 'pc/photos/june/a.jpg', 'pc/single.bin']);
+    expect(value?.rejected).toEqual([{ path: join(fixture.dir, 'missing.bin'), reason: `file not found: ${join(fixture.dir, 'missing.bin')}` }]);
+    await finished(app, 3);
+    expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/photos/june/a.jpg' })?.body.toString()).toBe('a');
+  });
+
+  it('refuses an add to an unknown target with a message naming what to do', async () => {
+    const { app } = newApp();
+    const result = await app.dispatch('uploads.add', { paths: ['/x'], targetId: 'nope' });
+    expect(result).toEqual({ ok: false, error: { code: 'not-found', message: 'no target with id nope: add one under Targets first' } });
+  });
+
+  it('stores a typed secret only where it can be encrypted, and never returns it', async () => {
+    const headless = newApp();
+    const refused = await headless.app.dispatch('targets.save', { target: { ...target, credentials: { kind: 'keys', accessKeyId: 'AK' } }, secretAccessKey: 'SECRET' });
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error.code).toBe('unsupported');
+
+    const secrets = memorySecrets();
+    const desktop = newApp({ mode: 'electron', secrets });
+    const saved = await desktop.app.dispatch('targets.save', { target: { ...target, credentials: { kind: 'keys', accessKeyId: 'AK' } }, secretAccessKey: 'SECRET' });
+    expect(saved.ok && saved.value).toMatchObject({ id: 't1', hasSecret: true });
+    expect(JSON.stringify(saved)).not.toContain('SECRET');
+    expect(JSON.stringify(await desktop.app.dispatch('targets.list', {}))).not.toContain('SECRET');
+    expect(secrets.values.get('t1')).toBe('SECRET');
+  });
+
+  it('refuses to remove a target that unfinished uploads still use', async () => {
+    const { app, engine } = newApp();
+    await app.dispatch('targets.save', { target });
+    const source = fixture.writeSource();
+    await engine.addUpload({ path: source.path, location: { bucket: 'bucket', key: 'k' }, target: { endpoint: undefined, region: 'us-east-1', pathStyle: false }, targetId: 't1' });
+    const result = await app.dispatch('targets.remove', { id: 't1' });
+    expect(!result.ok && result.error.message).toMatch(/1 unfinished uploads use this target/);
+  });
+
+  it('keeps settings, validated, with defaults from the schema, and applies them', async () => {
+    const { app, engine } = newApp();
+    const setConcurrency = vi.spyOn(engine, 'setConcurrency');
+    expect(await app.dispatch('settings.set', { concurrency: 7, expiryWarningHours: 48 })).toMatchObject({ ok: true, value: { concurrency: 7, expiryWarningHours: 48, partSizeMiB: 8 } });
+    expect(setConcurrency).toHaveBeenCalledWith(7);
+    expect((await app.dispatch('settings.get', {})).ok && app.settings().concurrency).toBe(7);
+    expect((await app.dispatch('settings.set', { concurrency: -1 })).ok).toBe(false);
+  });
+
+  it('says the file dialog and reveal need the desktop app when headless', async () => {
+    const { app } = newApp();
+    expect(await app.dispatch('dialog.pickPaths', { folders: false })).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    expect(await app.dispatch('app.info', {})).toMatchObject({ ok: true, value: { mode: 'headless', canPickFiles: false, secretStorage: 'unavailable' } });
+  });
+});
