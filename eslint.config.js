@@ -8,7 +8,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
-const nodeBuiltins = [...new Set(builtinModules.flatMap((name) => [name, `node:${name}`, `${name}/*`, `node:${name}/*`]))];
+// Exact module names (a pattern like "domain/*" would also match the project's own shared/domain/).
+const nodeBuiltinPaths = [...new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))];
 
 const electronOnlyInShell = {
   name: 'electron',
@@ -45,9 +46,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'shared/ is pure: no Electron.' }],
+          paths: [
+            { name: 'electron', message: 'shared/ is pure: no Electron.' },
+            ...nodeBuiltinPaths.map((name) => ({ name, message: 'shared/ is pure: no Node built-ins.' })),
+          ],
           patterns: [
-            { group: nodeBuiltins, message: 'shared/ is pure: no Node built-ins.' },
+            { group: ['node:*'], message: 'shared/ is pure: no Node built-ins.' },
             { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'shared/ depends on nothing else in the project.' },
           ],
         },
@@ -62,10 +66,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer reaches main only through the preload API.' }],
+          paths: [
+            { name: 'electron', message: 'The renderer reaches main only through the preload API.' },
+            ...nodeBuiltinPaths.map((name) => ({ name, message: 'The renderer has no Node.' })),
+          ],
           patterns: [
             { group: ['**/main/**', '**/preload/**', '../main', '../preload'], message: 'The renderer never imports main/ or preload/: use the preload API (window.hoist).' },
-            { group: nodeBuiltins, message: 'The renderer has no Node.' },
+            { group: ['node:*'], message: 'The renderer has no Node.' },
           ],
         },
       ],

@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'preload/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.s3.test.ts', 'node_modules/**'],
           environment: 'node',
         },
@@ -23,6 +23,15 @@ export default defineConfig({
           globalSetup: ['e2e/support/s3-global-setup.ts'],
           // The crash tests spawn real CLI processes against one server; run files one at a time.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The UI, against a fake bridge in jsdom: no Electron, no server.
+          name: 'renderer',
+          include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'],
+          environment: 'jsdom',
+          setupFiles: ['renderer/src/test/setup.ts'],
         },
       },
     ],

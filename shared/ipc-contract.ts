@@ -90,16 +90,27 @@ export type Target = z.infer<typeof TargetSchema>;
 export const TargetViewSchema = TargetSchema.extend({ hasSecret: z.boolean() });
 export type TargetView = z.infer<typeof TargetViewSchema>;
 
-export const SettingsSchema = z.object({
-  partSizeMiB: z.number().int().min(5).max(5120).default(8),
-  concurrency: z.number().int().min(1).max(64).default(4),
+const settingsFields = {
+  partSizeMiB: z.number().int().min(5).max(5120),
+  concurrency: z.number().int().min(1).max(64),
   /** KiB/s over all uploads; 0 means no limit. */
-  bandwidthLimitKiBps: z.number().int().min(0).max(10_000_000).default(0),
-  startAtLogin: z.boolean().default(false),
-  notifications: z.boolean().default(true),
+  bandwidthLimitKiBps: z.number().int().min(0).max(10_000_000),
+  startAtLogin: z.boolean(),
+  notifications: z.boolean(),
   /** Warn when an unfinished upload will be discarded by the server within this many hours. */
-  expiryWarningHours: z.number().int().min(1).max(24 * 30).default(24),
+  expiryWarningHours: z.number().int().min(1).max(24 * 30),
+};
+
+export const SettingsSchema = z.object({
+  partSizeMiB: settingsFields.partSizeMiB.default(8),
+  concurrency: settingsFields.concurrency.default(4),
+  bandwidthLimitKiBps: settingsFields.bandwidthLimitKiBps.default(0),
+  startAtLogin: settingsFields.startAtLogin.default(false),
+  notifications: settingsFields.notifications.default(true),
+  expiryWarningHours: settingsFields.expiryWarningHours.default(24),
 });
+/** A change to some settings: only the fields given, no defaults filled in (they would overwrite the others). */
+export const SettingsPatchSchema = z.object(settingsFields).partial().strict();
 export type Settings = z.infer<typeof SettingsSchema>;
 /** Defaults come from the schema, so there is one place that says what they are. */
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
@@ -159,7 +170,7 @@ export const requests = {
   },
   'targets.remove': { input: Id, output: Ok },
   'settings.get': { input: Nothing, output: SettingsSchema },
-  'settings.set': { input: SettingsSchema.partial(), output: SettingsSchema },
+  'settings.set': { input: SettingsPatchSchema, output: SettingsSchema },
   /** The native file dialog (Electron only): the chosen paths, empty when cancelled. */
   'dialog.pickPaths': { input: z.object({ folders: z.boolean() }), output: z.array(z.string()) },
 } as const;

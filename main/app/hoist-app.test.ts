@@ -90,6 +90,8 @@ describe('HoistApp', () => {
     const setConcurrency = vi.spyOn(engine, 'setConcurrency');
     expect(await app.dispatch('settings.set', { concurrency: 7, expiryWarningHours: 48 })).toMatchObject({ ok: true, value: { concurrency: 7, expiryWarningHours: 48, partSizeMiB: 8 } });
     expect(setConcurrency).toHaveBeenCalledWith(7);
+    // A later change to one setting leaves the others as they were.
+    expect(await app.dispatch('settings.set', { notifications: false })).toMatchObject({ ok: true, value: { concurrency: 7, expiryWarningHours: 48, notifications: false } });
     expect((await app.dispatch('settings.get', {})).ok && app.settings().concurrency).toBe(7);
     expect((await app.dispatch('settings.set', { concurrency: -1 })).ok).toBe(false);
   });

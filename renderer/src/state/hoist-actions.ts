@@ -1,0 +1,154 @@
+// Everything the UI asks main to do. Each request goes through `request`, which
+// turns a failed Envelope (or a bridge that threw) into a notice, so components
+// never handle transport errors and the user always reads why something failed.
+//
+// Actions do not update uploads optimistically: main answers every change with
+// an `uploads.changed` event, and showing only what main reported keeps the
+// queue honest (a "paused" row really is paused).
+import type {
+  ConflictChoice,
+  HoistBridge,
+  RequestInput,
+  RequestName,
+  RequestOutput,
+  Settings,
+  Target,
+  TargetView,
+} from '../../../shared/ipc-contract.ts';
+import { cleanMessage } from '../lib/format.ts';
+import type { HoistStore } from './hoist-store.ts';
+
+/** `uploads.add` accepts at most this many paths (the contract's .max(10_000)); more go in batches. */
+const MAX_PATHS_PER_ADD = 10_000;
+/** Rejections listed one by one in a notice; beyond this they are summarised. */
+const REJECTIONS_LISTED = 3;
+
+export type HoistActions = ReturnType<typeof createHoistActions>;
+
+export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
+  const notify = store.getState().addNotice;
+
+  async function request<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N> | undefined> {
+    try {
+      const envelope = await bridge.invoke(name, input);
+      if (envelope.ok) return envelope.value;
+      notify({ level: 'error', message: cleanMessage(envelope.error.message) });
+    } catch (error) {
+      // A bridge should answer with envelopes, but a broken IPC channel throws;
+      // show its message only, never a stack.
+      notify({ level: 'error', message: cleanMessage(error instanceof Error ? error.message : String(error)) });
+    }
+    return undefined;
+  }
+
+  const ok = (value: unknown) => value !== undefined;
+
+  async function refreshUploads(): Promise<void> {
+    store.getState().beginListLoad();
+    const rows = await request('uploads.list', {});
+    if (rows) store.getState().applyList(rows);
+  }
+
+  async function refreshTargets(): Promise<void> {
+    const targets = await request('targets.list', {});
+    if (targets) store.getState().setTargets(targets);
+  }
+
+  async function refreshSettings(): Promise<void> {
+    const settings = await request('settings.get', {});
+    if (settings) store.getState().setSettings(settings);
+  }
+
+  async function loadAll(): Promise<void> {
+    const info = request('app.info', {}).then((value) => value && store.getState().setAppInfo(value));
+    await Promise.all([info, refreshUploads(), refreshTargets(), refreshSettings()]);
+  }
+
+  async function addPaths(paths: readonly string[]): Promise<boolean> {
+    const unique = [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
+    if (unique.length === 0) return false;
+    const targetId = store.getState().selectedTargetId;
+    if (!targetId) {
+      notify({ level: 'warning', message: 'Choose where to upload first: add a target under Targets.' });
+      return false;
+    }
+    const rejected: Array<{ path: string; reason: string }> = [];
+    let allSent = true;
+    for (let i = 0; i < unique.length; i += MAX_PATHS_PER_ADD) {
+      const result = await request('uploads.add', { paths: unique.slice(i, i + MAX_PATHS_PER_ADD), targetId });
+      if (!result) allSent = false;
+      else rejected.push(...result.rejected);
+    }
+    if (rejected.length > 0) notify({ level: 'warning', message: describeRejections(rejected) });
+    return allSent && rejected.length === 0;
+  }
+
+  /** Files dropped on the window: only Electron can tell where they live. */
+  async function addDropped(files: readonly File[]): Promise<void> {
+    if (files.length === 0) return;
+    if (!bridge.pathForFile) {
+      notify({
+        level: 'info',
+        message: 'In headless mode a browser cannot tell Hoist where a dropped file lives: type its path on the server machine and press Add.',
+      });
+      return;
+    }
+    const paths = files.map((file) => bridge.pathForFile?.(file)).filter((path): path is string => Boolean(path));
+    if (paths.length === 0) {
+      notify({ level: 'warning', message: 'Nothing to add: only files and folders from this computer can be dropped.' });
+      return;
+    }
+    await addPaths(paths);
+  }
+
+  async function pickAndAdd(folders: boolean): Promise<void> {
+    const paths = await request('dialog.pickPaths', { folders });
+    if (paths && paths.length > 0) await addPaths(paths);
+  }
+
+  return {
+    request,
+    loadAll,
+    refreshUploads,
+    refreshTargets,
+    refreshSettings,
+    addPaths,
+    addDropped,
+    pickAndAdd,
+    pause: async (id: string) => ok(await request('uploads.pause', { id })),
+    resume: async (id: string) => ok(await request('uploads.resume', { id })),
+    retry: async (id: string) => ok(await request('uploads.retry', { id })),
+    cancel: async (id: string) => ok(await request('uploads.cancel', { id })),
+    reveal: async (id: string) => ok(await request('uploads.reveal', { id })),
+    resolveConflict: async (id: string, choice: ConflictChoice) => ok(await request('uploads.resolveConflict', { id, choice })),
+    pauseAll: async () => ok(await request('uploads.pauseAll', {})),
+    resumeAll: async () => ok(await request('uploads.resumeAll', {})),
+    clearFinished: async () => ok(await request('uploads.clearFinished', {})),
+
+    /** The secret travels only here, only when typed; main stores it and never sends it back. */
+    async saveTarget(target: Target, secretAccessKey?: string): Promise<TargetView | undefined> {
+      const saved = await request('targets.save', secretAccessKey ? { target, secretAccessKey } : { target });
+      if (saved) store.getState().upsertTarget(saved);
+      return saved;
+    },
+
+    async removeTarget(id: string): Promise<boolean> {
+      const removed = ok(await request('targets.remove', { id }));
+      if (removed) store.getState().forgetTarget(id);
+      return removed;
+    },
+
+    async saveSettings(patch: Partial<Settings>): Promise<Settings | undefined> {
+      const settings = await request('settings.set', patch);
+      if (settings) store.getState().setSettings(settings);
+      return settings;
+    },
+  };
+}
+
+function describeRejections(rejected: ReadonlyArray<{ path: string; reason: string }>): string {
+  const listed = rejected.slice(0, REJECTIONS_LISTED).map((r) => `${r.path}: ${r.reason}`);
+  const more = rejected.length - listed.length;
+  const head = rejected.length === 1 ? 'Not added:' : `${rejected.length} paths were not added:`;
+  return [head, ...listed, ...(more > 0 ? [`…and ${more} more.`] : [])].join('\n');
+}

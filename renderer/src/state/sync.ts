@@ -1,0 +1,32 @@
+// Keeps the store in step with main: subscribe to events first, then load, so
+// no change can fall between the snapshot and the first event (the store
+// reconciles the two, see applyList).
+import type { HoistBridge } from '../../../shared/ipc-contract.ts';
+import { canReportReconnects } from '../bridge/web-bridge.ts';
+import type { HoistActions } from './hoist-actions.ts';
+import type { HoistStore } from './hoist-store.ts';
+
+export function startSync(bridge: HoistBridge, store: HoistStore, actions: HoistActions): () => void {
+  const state = () => store.getState();
+  const unsubscribe = [
+    bridge.on('uploads.changed', ({ uploads }) => state().applyChanged(uploads)),
+    bridge.on('uploads.removed', ({ ids }) => state().applyRemoved(ids)),
+    bridge.on('notice', ({ level, message, uploadId }) =>
+      state().addNotice(uploadId === undefined ? { level, message } : { level, message, uploadId }),
+    ),
+  ];
+  // After the headless event stream dropped, events may have been missed: reload.
+  if (canReportReconnects(bridge)) {
+    unsubscribe.push(
+      bridge.onReconnect(() => {
+        void actions.refreshUploads();
+        void actions.refreshTargets();
+        void actions.refreshSettings();
+      }),
+    );
+  }
+  void actions.loadAll();
+  return () => {
+    for (const off of unsubscribe) off();
+  };
+}

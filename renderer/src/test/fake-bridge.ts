@@ -1,0 +1,132 @@
+// A HoistBridge for tests: records every invoke, answers from per-channel
+// handlers (defaults below), and lets the test emit events as main would.
+import { act } from '@testing-library/react';
+import { DEFAULT_SETTINGS } from '../../../shared/ipc-contract.ts';
+import type {
+  AppInfo,
+  Envelope,
+  EventName,
+  EventPayload,
+  HoistBridge,
+  RequestInput,
+  RequestName,
+  RequestOutput,
+  TargetView,
+  UploadView,
+} from '../../../shared/ipc-contract.ts';
+
+type Handler<N extends RequestName> = (input: RequestInput<N>) => Envelope<RequestOutput<N>> | Promise<Envelope<RequestOutput<N>>>;
+type Handlers = { [N in RequestName]?: Handler<N> };
+
+export const HEADLESS_INFO: AppInfo = { mode: 'headless', version: '0.1.0-test', canPickFiles: false, secretStorage: 'encrypted', platform: 'linux' };
+export const ELECTRON_INFO: AppInfo = { mode: 'electron', version: '0.1.0-test', canPickFiles: true, secretStorage: 'encrypted', platform: 'linux' };
+
+export function makeTarget(overrides: Partial<TargetView> = {}): TargetView {
+  return {
+    id: 't-main',
+    name: 'Main bucket',
+    endpoint: '',
+    region: 'us-east-1',
+    bucket: 'my-bucket',
+    keyPrefix: 'backups/',
+    pathStyle: false,
+    credentials: { kind: 'chain' },
+    expiryDays: 7,
+    hasSecret: false,
+    ...overrides,
+  };
+}
+
+export function makeUpload(overrides: Partial<UploadView> = {}): UploadView {
+  const id = overrides.id ?? 'u-1';
+  return {
+    id,
+    path: `/data/${id}.bin`,
+    bucket: 'my-bucket',
+    key: `backups/${id}.bin`,
+    endpoint: null,
+    region: 'us-east-1',
+    targetId: 't-main',
+    state: 'uploading',
+    bytesDone: 50 * 1024 * 1024,
+    bytesTotal: 200 * 1024 * 1024,
+    partsDone: 5,
+    partsTotal: 20,
+    partSize: 10 * 1024 * 1024,
+    startedAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:01:00.000Z',
+    completedAt: null,
+    expiresAt: null,
+    restarts: 0,
+    lastError: null,
+    conflict: null,
+    uploadId: 'mpu-1',
+    speed: 4 * 1024 * 1024,
+    etaSeconds: 38,
+    ...overrides,
+  };
+}
+
+export const ok = <T>(value: T): Envelope<T> => ({ ok: true, value });
+
+export class FakeBridge implements HoistBridge {
+  readonly calls: Array<{ name: RequestName; input: unknown }> = [];
+  private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  private readonly handlers: Handlers;
+  pathForFile?: (file: unknown) => string | undefined;
+
+  constructor(
+    options: {
+      appInfo?: AppInfo;
+      uploads?: UploadView[];
+      targets?: TargetView[];
+      handlers?: Handlers;
+      pathForFile?: (file: unknown) => string | undefined;
+    } = {},
+  ) {
+    const defaults: Handlers = {
+      'app.info': () => ok(options.appInfo ?? HEADLESS_INFO),
+      'uploads.list': () => ok(options.uploads ?? []),
+      'targets.list': () => ok(options.targets ?? [makeTarget()]),
+      'settings.get': () => ok(DEFAULT_SETTINGS),
+      'settings.set': (patch) => ok({ ...DEFAULT_SETTINGS, ...patch }),
+      'uploads.add': ({ paths }) => ok({ added: paths.map((path, i) => ({ id: `new-${i}`, path, key: path, continued: false })), rejected: [] }),
+      'targets.save': ({ target }) => ok({ ...makeTarget(), ...target, hasSecret: target.credentials?.kind === 'keys' }),
+      'dialog.pickPaths': () => ok([]),
+      'uploads.clearFinished': () => ok({ removed: 0 }),
+    };
+    this.handlers = { ...defaults, ...options.handlers };
+    if (options.pathForFile) this.pathForFile = options.pathForFile;
+  }
+
+  async invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>> {
+    this.calls.push({ name, input });
+    const handler = this.handlers[name] as Handler<N> | undefined;
+    if (handler) return handler(input);
+    return ok({ ok: true }) as Envelope<RequestOutput<N>>;
+  }
+
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+    const set = this.listeners.get(name) ?? new Set();
+    this.listeners.set(name, set);
+    const entry = (payload: unknown) => listener(payload as EventPayload<E>);
+    set.add(entry);
+    return () => set.delete(entry);
+  }
+
+  /** Emits an event as main would, inside act() so React renders the result. */
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    act(() => {
+      for (const listener of this.listeners.get(name) ?? []) listener(payload);
+    });
+  }
+
+  /** The inputs of every call to one channel, in order. */
+  inputsOf<N extends RequestName>(name: N): Array<RequestInput<N>> {
+    return this.calls.filter((call) => call.name === name).map((call) => call.input as RequestInput<N>);
+  }
+
+  listenerCount(name: EventName): number {
+    return this.listeners.get(name)?.size ?? 0;
+  }
+}
