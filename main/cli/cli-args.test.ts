@@ -51,6 +51,7 @@ describe('parseCliArgs: options', () => {
       concurrency: undefined,
       maxRetries: undefined,
       stallTimeoutMs: undefined,
+      verify: 'sample',
       json: false,
     });
   });
@@ -73,6 +74,8 @@ describe('parseCliArgs: options', () => {
       '0',
       '--stall-timeout',
       '45',
+      '--verify',
+      'all',
       '--json',
     ]);
     expect(options).toEqual({
@@ -84,8 +87,13 @@ describe('parseCliArgs: options', () => {
       concurrency: 8,
       maxRetries: 0,
       stallTimeoutMs: 45_000,
+      verify: 'all',
       json: true,
     });
+  });
+
+  it('refuses a --verify mode it does not know', () => {
+    expect(() => parseCliArgs(['resume', '--verify', 'some'])).toThrow(UsageError);
   });
 
   it('accepts --opt=value and plain byte counts for --part-size', () => {

@@ -24,6 +24,7 @@ Options:
   --concurrency N       parts in flight (default 4)
   --max-retries N       retries in a row without progress before failing (default 10)
   --stall-timeout SEC   abort and retry a request with no bytes moving (default 30)
+  --verify sample|all   on resume, re-read a sample of the completed parts (default) or all of them
   --json                machine-readable output (status, and results of upload/resume)
   -h, --help            this help
 
@@ -45,6 +46,7 @@ export interface CliOptions {
   concurrency: number | undefined;
   maxRetries: number | undefined;
   stallTimeoutMs: number | undefined;
+  verify: 'sample' | 'all';
   json: boolean;
 }
 
@@ -70,6 +72,7 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
         concurrency: { type: 'string' },
         'max-retries': { type: 'string' },
         'stall-timeout': { type: 'string' },
+        verify: { type: 'string', default: 'sample' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -86,6 +89,8 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   if (concurrency === 0) throw new UsageError('--concurrency must be at least 1');
   const stall = positiveInteger(values['stall-timeout'], '--stall-timeout');
+  const verify = values.verify;
+  if (verify !== 'sample' && verify !== 'all') throw new UsageError(`--verify takes "sample" or "all", got "${verify}"`);
   const options: CliOptions = {
     stateDir: values['state-dir'],
     endpoint: values.endpoint,
@@ -95,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
     concurrency,
     maxRetries: positiveInteger(values['max-retries'], '--max-retries'),
     stallTimeoutMs: stall === undefined ? undefined : stall * 1000,
+    verify,
     json: values.json ?? false,
   };
   if (values.help) return { command: { name: 'help' }, options };

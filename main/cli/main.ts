@@ -41,6 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
       engine: {
+        verify: options.verify,
         ...(options.concurrency ? { concurrency: options.concurrency, maxActiveUploads: options.concurrency } : {}),
         ...(options.partSize ? { defaultPartSize: options.partSize } : {}),
         ...(options.maxRetries !== undefined ? { retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries } } : {}),

@@ -1,6 +1,7 @@
 import type { UploadView } from '../../shared/ipc-contract.ts';
 import type { ByteSource, Clock, ObjectLocation, ObjectStoreFactory, StateStore, TargetConfig, UploadRecord } from './ports.ts';
 import { DEFAULT_RETRY_POLICY } from './retry-budget.ts';
+import type { VerifyMode } from './source-check.ts';
 import type { RetryPolicy } from './retry-budget.ts';
 
 export interface EngineOptions {
@@ -16,6 +17,8 @@ export interface EngineOptions {
   progressIntervalMs: number;
   /** Bytes per second over all uploads; 0 means no limit. */
   bandwidthLimit: number;
+  /** On resume, re-read a sample of the completed parts (first, last, some at random) or all of them. */
+  verify: VerifyMode;
   /**
    * How long the server keeps an unfinished multipart upload of this record
    * (its lifecycle rule); null when it never discards them. Asked each time a
@@ -36,6 +39,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   retentionMs: 30 * DAY_MS,
   progressIntervalMs: 100,
   bandwidthLimit: 0,
+  verify: 'sample',
   expiryMsFor: () => DEFAULT_EXPIRY_MS,
 };
 

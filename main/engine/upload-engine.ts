@@ -272,6 +272,7 @@ export class UploadEngine {
         clock: this.deps.clock,
         pool: this.partSlots,
         retryPolicy: this.options.retryPolicy,
+        verify: this.options.verify,
         expiresAt: (upload) => this.expiresAtFor(upload),
         throttle: (bytes, signal) => this.bandwidth.take(bytes, signal),
         onChange: (changed) => this.markDirty(changed),

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { findCoverageGap } from '../../shared/domain/part-plan.ts';
 import { crashPoint } from './crash-points.ts';
 import { probeOnFailure } from './probe-on-failure.ts';
-import { assertSourceUnchanged } from './source-check.ts';
+import { assertCompletedPartsUnchanged, assertSourceUnchanged } from './source-check.ts';
+import type { VerifyMode } from './source-check.ts';
 import { IntegrityError, S3Failure, SourceError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
 import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, SendOptions, StateStore, UploadRecord } from './ports.ts';
@@ -23,6 +24,8 @@ export interface JobDeps {
   expiresAt: (upload: UploadRecord) => number | null;
   /** Awaited before each chunk goes to the network: the shared bandwidth limit. */
   throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
+  /** How many completed parts to re-read on resume. */
+  verify: VerifyMode;
   /** Something changed that a progress display would show. */
   onChange: (id: string) => void;
   log: (id: string, message: string) => void;
@@ -70,6 +73,7 @@ export class UploadJob {
   async run(signal: AbortSignal): Promise<void> {
     const { store } = this.deps;
     await assertSourceUnchanged(this.deps.source, this.record);
+    await assertCompletedPartsUnchanged(this.deps.source, this.record, store.listParts(this.id), this.deps.verify);
     // The file is as recorded again (put back as it was): nothing left to decide.
     if (this.record.conflict !== null) store.setConflict(this.id, null);
     store.setState(this.id, 'uploading', null);

@@ -57,4 +57,17 @@ describe('countingBody', () => {
     });
     await expect(drain(stream)).rejects.toThrow('stopped: paused');
   });
+
+  it('ends quietly when beforeChunk rejects after the request let go of the body (no unhandled error)', async () => {
+    const bytes = randomBytes(200 * 1024);
+    let reject: (error: Error) => void = () => undefined;
+    const stream = countingBody(bytes, undefined, () => new Promise<void>((_resolve, fail) => (reject = fail)));
+    stream.resume();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Nobody listens for 'error' now, as when the SDK aborted the request: an emitted error would crash the process.
+    expect(stream.listenerCount('error')).toBe(0);
+    reject(new Error('stopped: paused'));
+    await new Promise((resolve) => stream.once('close', resolve));
+    expect(stream.destroyed).toBe(true);
+  });
 });

@@ -37,15 +37,23 @@ export function countingBody(
         onBytes?.(chunk.length);
         this.push(chunk);
       };
+      // A throttle wait fails when the request was aborted (pause, cancel,
+      // shutdown); by then the SDK has let go of the body, and an 'error'
+      // nobody listens to would crash the process. Fail loudly only when
+      // someone is there to hear it.
+      const fail = (error: unknown): void => {
+        if (this.listenerCount('error') > 0) this.destroy(error as Error);
+        else this.destroy();
+      };
       let waiting: Promise<void> | void;
       try {
         waiting = beforeChunk?.(chunk.length);
       } catch (error) {
-        this.destroy(error as Error);
+        fail(error);
         return;
       }
       // Readable calls read() again only after a push, so one chunk waits at a time.
-      if (waiting) waiting.then(push, (error: unknown) => this.destroy(error as Error));
+      if (waiting) waiting.then(push, fail);
       else push();
     },
   });
