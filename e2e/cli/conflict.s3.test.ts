@@ -1,3 +1,4 @@
+import { closeSync, openSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
@@ -64,5 +65,32 @@ describe('a source changed between runs', () => {
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
     expect(await statusOf(stateDir)).toEqual([]);
+  });
+
+  it('--verify all catches bytes changed inside an uploaded part with size and mtime restored (touch -d)', async () => {
+    const file = join(ws.dir, 'touched.bin');
+    const key = 'touched.bin';
+    const stateDir = join(ws.dir, 'state-touched');
+    await makeRandomFile(file, 8 * PART + 3);
+    const mtime = new Date('2026-01-02T03:04:05Z');
+    utimesSync(file, mtime, mtime);
+    const first = await runCli(
+      ['upload', file, `s3://${ws.bucket}/${key}`, '--part-size', '5MiB', '--concurrency', '1', ...targetArgs(config)],
+      cliEnv(config, stateDir, { HOIST_CRASH_AT: 'part-recorded:7' }),
+    );
+    expect(first.signal, first.stderr).toBe('SIGKILL');
+
+    // Inside part 4, away from the first and last MiB the fingerprint reads; then the old mtime back.
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from('not the same bytes'), 0, 18, 3 * PART + 2 * MiB);
+    closeSync(fd);
+    utimesSync(file, mtime, mtime);
+
+    const resumed = await runCli(['resume', '--json', '--verify', 'all'], cliEnv(config, stateDir));
+    expect(resumed.code, resumed.stderr).toBe(1);
+    const [result] = jsonOutput<ResultEntry[]>(resumed);
+    expect(result).toMatchObject({ outcome: 'conflict', bytesSent: 0 });
+    expect(result?.error).toMatch(/part 4 reads differently/);
+    expect(await objectExists(client, ws.bucket, key)).toBe(false);
   });
 });
