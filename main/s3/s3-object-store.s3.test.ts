@@ -63,7 +63,7 @@ async function failureOf(work: () => Promise<unknown>): Promise<S3Failure> {
 }
 
 beforeAll(async () => {
-  bucket = await createTestBucket(checks);
+  bucket = await createTestBucket(checks, config);
 });
 afterAll(async () => {
   await removeTestBucket(checks, bucket);

@@ -38,7 +38,7 @@ export const test = base.extend<{ workDir: string; hoist: HoistLauncher }, { s3:
     async ({}, use) => {
       const config = s3ConfigForUi();
       const client = testClient(config);
-      const bucket = await createTestBucket(client, config);
+      const bucket = await createTestBucket(client, config, 'ui');
       await use({ config, client, bucket });
       await removeTestBucket(client, bucket);
       client.destroy();
