@@ -1,103 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { utimesSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { FileSource } from '../source/file-source.ts';
-import { SqliteStateStore } from '../store/sqlite-state-store.ts';
-import type { TargetConfig } from './ports.ts';
 import { systemClock } from './system-clock.ts';
+import { FILE_SIZE, LOCATION, MiB, TARGET, useEngineFixture } from './testing/engine-fixture.ts';
 import { MemoryObjectStore, fatalFailure, retryableFailure } from './testing/memory-object-store.ts';
-import { UploadEngine } from './upload-engine.ts';
-import type { EngineEvent, EngineOptions, RunResult } from './upload-engine.ts';
+import type { EngineEvent, RunResult } from './upload-engine.ts';
 
 // The engine end to end with everything real except the network: the SQLite
 // state store (in memory), real temp files through FileSource, the system
 // clock (with 1 ms retry delays), and an in-memory S3 that checks Content-MD5
 // and builds the object and its ETag as S3 does.
 
-const MiB = 1024 * 1024;
-const LOCATION = { bucket: 'bucket', key: 'backups/file.bin' };
-const TARGET: TargetConfig = { endpoint: 'http://s3.fake.test', region: 'us-east-1', pathStyle: true };
-/** Three parts at 5 MiB: 5 + 5 + a shorter last one. */
-const FILE_SIZE = 13 * MiB + 12_345;
+const fixture = useEngineFixture();
+const { newEngine, writeSource, addUpload, expectObjectEquals } = fixture;
 
-const BASE_OPTIONS: Partial<EngineOptions> = {
-  concurrency: 2,
-  defaultPartSize: 5 * MiB,
-  retryPolicy: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 },
-  progressIntervalMs: 10,
-};
-
-let dir: string;
-let store: SqliteStateStore;
-let s3: MemoryObjectStore;
-let engines: UploadEngine[];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hoist-engine-'));
-  store = new SqliteStateStore(new Database(':memory:'));
-  s3 = new MemoryObjectStore();
-  engines = [];
-});
-
-afterEach(async () => {
-  for (const engine of engines) await engine.shutdown();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function newEngine(options: Partial<EngineOptions> = {}): UploadEngine {
-  const engine = new UploadEngine(
-    { store, objectStoreFor: () => s3, source: new FileSource(), clock: systemClock },
-    { ...BASE_OPTIONS, ...options },
-  );
-  engines.push(engine);
-  return engine;
-}
-
-function writeSource(size = FILE_SIZE, name = 'file.bin'): { path: string; content: Buffer } {
-  const path = join(dir, name);
-  const content = randomBytes(size);
-  writeFileSync(path, content);
-  return { path, content };
-}
-
-async function addUpload(engine: UploadEngine, path: string): Promise<string> {
-  const { record } = await engine.addUpload({ path, location: LOCATION, target: TARGET });
-  return record.id;
-}
-
-function expectObjectEquals(content: Buffer): void {
-  const object = s3.getObject(LOCATION);
-  expect(object, 'object exists').toBeDefined();
-  expect(object?.body.length).toBe(content.length);
-  // Buffer.equals, not toEqual: a diff of 13 MiB is useless and slow.
-  expect(object?.body.equals(content)).toBe(true);
-}
-
-const partStates = (id: string): string[] => store.listParts(id).map((part) => part.state);
-const uploadPartsOf = (partNumber: number): number => s3.callsOf('uploadPart').filter((call) => call.partNumber === partNumber).length;
+const partStates = (id: string): string[] => fixture.store.listParts(id).map((part) => part.state);
+const uploadPartsOf = (partNumber: number): number => fixture.s3.callsOf('uploadPart').filter((call) => call.partNumber === partNumber).length;
 
 describe('UploadEngine', () => {
   it('uploads a file in parts, completes, and the object equals the file', async () => {
     const engine = newEngine();
     const { path, content } = writeSource();
     const id = await addUpload(engine, path);
-    expect(store.listParts(id).map((part) => part.size)).toEqual([5 * MiB, 5 * MiB, 3 * MiB + 12_345]);
+    expect(fixture.store.listParts(id).map((part) => part.size)).toEqual([5 * MiB, 5 * MiB, 3 * MiB + 12_345]);
 
     const result = await engine.run(id);
 
     expect(result).toEqual<RunResult>({ id, outcome: 'completed', error: null, bytesSent: FILE_SIZE, partsSkipped: 0, restarted: false });
     expectObjectEquals(content);
-    const record = store.getUpload(id);
+    const record = fixture.store.getUpload(id);
     expect(record?.state).toBe('completed');
-    expect(record?.etag).toBe(s3.getObject(LOCATION)?.etag);
+    expect(record?.etag).toBe(fixture.s3.getObject(LOCATION)?.etag);
     expect(record?.etag).toMatch(/^"[0-9a-f]{32}-3"$/);
     expect(partStates(id)).toEqual(['done', 'done', 'done']);
-    expect(s3.uploads.size).toBe(0);
-    expect(s3.callsOf('uploadPart')).toHaveLength(3);
+    expect(fixture.s3.uploads.size).toBe(0);
+    expect(fixture.s3.callsOf('uploadPart')).toHaveLength(3);
   });
 
   it('retries a part that fails with a retryable error, then completes', async () => {
@@ -108,7 +46,7 @@ describe('UploadEngine', () => {
     });
     const { path, content } = writeSource();
     const id = await addUpload(engine, path);
-    s3.failNext('uploadPart', retryableFailure('SlowDown', 503), { partNumber: 2 });
+    fixture.s3.failNext('uploadPart', retryableFailure('SlowDown', 503), { partNumber: 2 });
 
     const result = await engine.run(id);
 
@@ -124,7 +62,7 @@ describe('UploadEngine', () => {
     const { path, content } = writeSource();
     const id = await addUpload(engine, path);
     // A byte flipped on the wire: the fake's Content-MD5 check answers BadDigest, as S3 does.
-    s3.corruptNextUploadPart(3);
+    fixture.s3.corruptNextUploadPart(3);
 
     expect((await engine.run(id)).outcome).toBe('completed');
     expect(uploadPartsOf(3)).toBe(2);
@@ -136,7 +74,7 @@ describe('UploadEngine', () => {
     const { path } = writeSource();
     const id = await addUpload(engine, path);
     const failure = fatalFailure('AccessDenied', 403);
-    s3.failNext('uploadPart', failure, { partNumber: 2 });
+    fixture.s3.failNext('uploadPart', failure, { partNumber: 2 });
 
     const result = await engine.run(id);
 
@@ -144,30 +82,30 @@ describe('UploadEngine', () => {
     expect(result.error).toBe(failure.message);
     // Fatal means no retry.
     expect(uploadPartsOf(2)).toBe(1);
-    const record = store.getUpload(id);
+    const record = fixture.store.getUpload(id);
     expect(record?.state).toBe('failed');
     expect(record?.lastError).toBe(failure.message);
-    expect(store.listEvents(id).at(-1)).toMatchObject({ kind: 'failed', message: failure.message });
-    expect(store.listParts(id)[1]?.state).toBe('pending');
-    expect(s3.getObject(LOCATION)).toBeUndefined();
-    expect(s3.callsOf('completeMultipartUpload')).toHaveLength(0);
+    expect(fixture.store.listEvents(id).at(-1)).toMatchObject({ kind: 'failed', message: failure.message });
+    expect(fixture.store.listParts(id)[1]?.state).toBe('pending');
+    expect(fixture.s3.getObject(LOCATION)).toBeUndefined();
+    expect(fixture.s3.callsOf('completeMultipartUpload')).toHaveLength(0);
   });
 
   describe('retry budget', () => {
     // One part at a time, so the order of failures is exactly as injected.
-    const options: Partial<EngineOptions> = { concurrency: 1, retryPolicy: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } };
+    const options = { concurrency: 1, retryPolicy: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } };
 
     it('starts over after progress: 2 failures, a success, 2 more failures still complete with maxRetries 2', async () => {
       const engine = newEngine(options);
       const { path, content } = writeSource();
       const id = await addUpload(engine, path);
-      s3.failNext('uploadPart', retryableFailure(), { partNumber: 1, times: 2 });
-      s3.failNext('uploadPart', retryableFailure(), { partNumber: 2, times: 2 });
+      fixture.s3.failNext('uploadPart', retryableFailure(), { partNumber: 1, times: 2 });
+      fixture.s3.failNext('uploadPart', retryableFailure(), { partNumber: 2, times: 2 });
 
       const result = await engine.run(id);
 
       expect(result.outcome).toBe('completed');
-      expect(s3.pendingFailures).toBe(0);
+      expect(fixture.s3.pendingFailures).toBe(0);
       expect([uploadPartsOf(1), uploadPartsOf(2), uploadPartsOf(3)]).toEqual([3, 3, 1]);
       expectObjectEquals(content);
     });
@@ -176,7 +114,7 @@ describe('UploadEngine', () => {
       const engine = newEngine(options);
       const { path } = writeSource();
       const id = await addUpload(engine, path);
-      s3.failNext('uploadPart', retryableFailure('InternalError'), { partNumber: 2, times: 3 });
+      fixture.s3.failNext('uploadPart', retryableFailure('InternalError'), { partNumber: 2, times: 3 });
 
       const result = await engine.run(id);
 
@@ -184,7 +122,7 @@ describe('UploadEngine', () => {
       expect(result.error).toMatch(/InternalError/);
       expect(uploadPartsOf(2)).toBe(3);
       expect(uploadPartsOf(3)).toBe(0);
-      expect(store.getUpload(id)?.state).toBe('failed');
+      expect(fixture.store.getUpload(id)?.state).toBe('failed');
       expect(partStates(id)).toEqual(['done', 'pending', 'pending']);
     });
   });
@@ -193,7 +131,7 @@ describe('UploadEngine', () => {
     const engine = newEngine();
     const { path, content } = writeSource();
     const id = await addUpload(engine, path);
-    const held = s3.holdUploadPart(1);
+    const held = fixture.s3.holdUploadPart(1);
 
     const running = engine.run(id);
     await held.reached;
@@ -202,21 +140,21 @@ describe('UploadEngine', () => {
 
     expect(paused.outcome).toBe('paused');
     expect(paused.error).toBeNull();
-    expect(store.getUpload(id)?.state).toBe('paused');
-    const part1 = store.listParts(id)[0];
+    expect(fixture.store.getUpload(id)?.state).toBe('paused');
+    const part1 = fixture.store.listParts(id)[0];
     expect(part1?.state).toBe('pending');
     expect(part1?.etag).toBeNull();
     expect(part1?.md5).toMatch(/^[0-9a-f]{32}$/); // kept: it identifies the part if the server did get it
-    expect(store.listEvents(id).some((event) => event.kind === 'paused')).toBe(true);
-    expect(s3.getObject(LOCATION)).toBeUndefined();
+    expect(fixture.store.listEvents(id).some((event) => event.kind === 'paused')).toBe(true);
+    expect(fixture.s3.getObject(LOCATION)).toBeUndefined();
 
-    const doneBefore = store.listParts(id).filter((part) => part.state === 'done').map((part) => part.partNumber);
-    const callsBefore = s3.callsOf('uploadPart').length;
+    const doneBefore = fixture.store.listParts(id).filter((part) => part.state === 'done').map((part) => part.partNumber);
+    const callsBefore = fixture.s3.callsOf('uploadPart').length;
     const resumed = await engine.run(id);
 
     expect(resumed.outcome).toBe('completed');
     expect(resumed.partsSkipped).toBe(doneBefore.length);
-    const resent = s3.callsOf('uploadPart').slice(callsBefore).map((call) => call.partNumber);
+    const resent = fixture.s3.callsOf('uploadPart').slice(callsBefore).map((call) => call.partNumber);
     expect(resent).toContain(1);
     for (const partNumber of doneBefore) expect(resent).not.toContain(partNumber);
     expectObjectEquals(content);
@@ -226,40 +164,40 @@ describe('UploadEngine', () => {
     const engine = newEngine();
     const { path } = writeSource();
     const id = await addUpload(engine, path);
-    const held = s3.holdUploadPart(1);
+    const held = fixture.s3.holdUploadPart(1);
 
     const running = engine.run(id);
     await held.reached;
-    expect(s3.uploads.size).toBe(1);
+    expect(fixture.s3.uploads.size).toBe(1);
     await engine.cancel(id);
 
     expect((await running).outcome).toBe('cancelled');
-    expect(s3.uploads.size).toBe(0);
-    expect(s3.callsOf('abortMultipartUpload')).toHaveLength(1);
-    expect(s3.getObject(LOCATION)).toBeUndefined();
-    expect(store.getUpload(id)).toBeUndefined();
-    expect(store.listParts(id)).toEqual([]);
+    expect(fixture.s3.uploads.size).toBe(0);
+    expect(fixture.s3.callsOf('abortMultipartUpload')).toHaveLength(1);
+    expect(fixture.s3.getObject(LOCATION)).toBeUndefined();
+    expect(fixture.store.getUpload(id)).toBeUndefined();
+    expect(fixture.store.listParts(id)).toEqual([]);
   });
 
   it('cancels a paused upload the same way', async () => {
     const engine = newEngine();
     const { path } = writeSource();
     const id = await addUpload(engine, path);
-    s3.failNext('uploadPart', fatalFailure(), { partNumber: 3 });
+    fixture.s3.failNext('uploadPart', fatalFailure(), { partNumber: 3 });
     await engine.run(id);
-    expect(s3.uploads.size).toBe(1);
+    expect(fixture.s3.uploads.size).toBe(1);
 
     await engine.cancel(id);
 
-    expect(s3.uploads.size).toBe(0);
-    expect(store.getUpload(id)).toBeUndefined();
+    expect(fixture.s3.uploads.size).toBe(0);
+    expect(fixture.store.getUpload(id)).toBeUndefined();
   });
 
   it('coalesces progress events: far fewer than byte callbacks, never two within the interval', async () => {
     const engine = newEngine({ progressIntervalMs: 50 });
     // 64 KiB chunks 2 ms apart: the run takes a few hundred ms and reports bytes ~200 times.
-    s3.chunkSize = 64 * 1024;
-    s3.chunkDelayMs = 2;
+    fixture.s3.chunkSize = 64 * 1024;
+    fixture.s3.chunkDelayMs = 2;
     const progressTimes: number[] = [];
     const progressEvents: Array<Extract<EngineEvent, { type: 'progress' }>> = [];
     engine.on((event) => {
@@ -276,11 +214,11 @@ describe('UploadEngine', () => {
     await new Promise((resolve) => setTimeout(resolve, 120));
     const elapsed = performance.now() - started;
 
-    expect(s3.bytesSentCallbacks).toBeGreaterThanOrEqual(200);
+    expect(fixture.s3.bytesSentCallbacks).toBeGreaterThanOrEqual(200);
     expect(progressEvents.length).toBeGreaterThanOrEqual(2);
     // At most one event per interval (however slow the machine), and far fewer than byte reports.
     expect(progressEvents.length).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 1);
-    expect(progressEvents.length * 5).toBeLessThan(s3.bytesSentCallbacks);
+    expect(progressEvents.length * 5).toBeLessThan(fixture.s3.bytesSentCallbacks);
     const gaps = progressTimes.slice(1).map((time, i) => time - (progressTimes[i] as number));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
     // Progress grows and the last event shows the upload complete.
@@ -293,22 +231,22 @@ describe('UploadEngine', () => {
     const engine = newEngine();
     const { path, content } = writeSource();
     const id = await addUpload(engine, path);
-    s3.failNext('uploadPart', fatalFailure(), { partNumber: 3 });
+    fixture.s3.failNext('uploadPart', fatalFailure(), { partNumber: 3 });
     expect((await engine.run(id)).outcome).toBe('failed');
-    const lostUploadId = store.getUpload(id)?.uploadId as string;
+    const lostUploadId = fixture.store.getUpload(id)?.uploadId as string;
     expect(lostUploadId).toBeTruthy();
-    s3.forgetUpload(lostUploadId); // expired by a lifecycle rule, say
+    fixture.s3.forgetUpload(lostUploadId); // expired by a lifecycle rule, say
 
     const result = await engine.run(id);
 
     expect(result.outcome).toBe('completed');
     expect(result.restarted).toBe(true);
-    const record = store.getUpload(id);
+    const record = fixture.store.getUpload(id);
     expect(record?.restarts).toBe(1);
     expect(record?.uploadId).not.toBe(lostUploadId);
     // Every part went to the new upload.
-    expect(s3.callsOf('uploadPart').filter((call) => call.uploadId === record?.uploadId).map((call) => call.partNumber).sort()).toEqual([1, 2, 3]);
-    expect(store.listEvents(id).some((event) => event.kind === 'restarted')).toBe(true);
+    expect(fixture.s3.callsOf('uploadPart').filter((call) => call.uploadId === record?.uploadId).map((call) => call.partNumber).sort()).toEqual([1, 2, 3]);
+    expect(fixture.store.listEvents(id).some((event) => event.kind === 'restarted')).toBe(true);
     expectObjectEquals(content);
   });
 
@@ -316,19 +254,19 @@ describe('UploadEngine', () => {
     const engine = newEngine();
     const { path, content } = writeSource();
     const id = await addUpload(engine, path);
-    const held = s3.holdUploadPart(1);
+    const held = fixture.s3.holdUploadPart(1);
 
     const running = engine.run(id);
     await held.reached;
-    const lostUploadId = store.getUpload(id)?.uploadId as string;
-    s3.forgetUpload(lostUploadId);
+    const lostUploadId = fixture.store.getUpload(id)?.uploadId as string;
+    fixture.s3.forgetUpload(lostUploadId);
     held.release();
     const result = await running;
 
     expect(result.outcome).toBe('completed');
     expect(result.restarted).toBe(true);
-    expect(store.getUpload(id)?.restarts).toBe(1);
-    expect(store.getUpload(id)?.uploadId).not.toBe(lostUploadId);
+    expect(fixture.store.getUpload(id)?.restarts).toBe(1);
+    expect(fixture.store.getUpload(id)?.uploadId).not.toBe(lostUploadId);
     expectObjectEquals(content);
   });
 
@@ -341,8 +279,8 @@ describe('UploadEngine', () => {
       const { path } = writeSource();
       const id = await addUpload(engine, path);
       const refusal = fatalFailure('InvalidAccessKeyId', 403);
-      s3.failNext('uploadPart', retryableFailure('EPIPE', undefined), { partNumber: 1 });
-      s3.failNext('listParts', refusal);
+      fixture.s3.failNext('uploadPart', retryableFailure('EPIPE', undefined), { partNumber: 1 });
+      fixture.s3.failNext('listParts', refusal);
 
       const result = await engine.run(id);
 
@@ -356,25 +294,25 @@ describe('UploadEngine', () => {
       const { path } = writeSource(100_000, 'small.bin');
       const id = await addUpload(engine, path);
       const refusal = fatalFailure('NoSuchBucket', 404);
-      s3.failNext('putObject', retryableFailure('EPIPE', undefined));
-      s3.failNext('checkAccess', refusal);
+      fixture.s3.failNext('putObject', retryableFailure('EPIPE', undefined));
+      fixture.s3.failNext('checkAccess', refusal);
 
       const result = await engine.run(id);
 
       expect(result.outcome).toBe('failed');
       expect(result.error).toBe(refusal.message);
-      expect(s3.callsOf('putObject')).toHaveLength(1);
+      expect(fixture.s3.callsOf('putObject')).toHaveLength(1);
     });
 
     it('retries as usual when the probe succeeds', async () => {
       const engine = newEngine();
       const { path, content } = writeSource(100_000, 'small.bin');
       const id = await addUpload(engine, path);
-      s3.failNext('putObject', retryableFailure('EPIPE', undefined));
+      fixture.s3.failNext('putObject', retryableFailure('EPIPE', undefined));
 
       expect((await engine.run(id)).outcome).toBe('completed');
-      expect(s3.callsOf('checkAccess')).toHaveLength(1);
-      expect(s3.callsOf('putObject')).toHaveLength(2);
+      expect(fixture.s3.callsOf('checkAccess')).toHaveLength(1);
+      expect(fixture.s3.callsOf('putObject')).toHaveLength(2);
       expectObjectEquals(content);
     });
   });
@@ -383,34 +321,34 @@ describe('UploadEngine', () => {
     const engine = newEngine();
     const { path } = writeSource();
     const id = await addUpload(engine, path);
-    s3.failNext('uploadPart', fatalFailure(), { partNumber: 3 });
+    fixture.s3.failNext('uploadPart', fatalFailure(), { partNumber: 3 });
     await engine.run(id);
     writeFileSync(path, randomBytes(FILE_SIZE + 1000));
-    const callsBefore = s3.calls.length;
+    const callsBefore = fixture.s3.calls.length;
 
     const result = await engine.run(id);
 
     // A conflict for the user to settle (see upload-engine.conflict.test.ts), stored as a failure with its reason.
     expect(result.outcome).toBe('conflict');
     expect(result.error).toMatch(/changed/);
-    expect(store.getUpload(id)?.state).toBe('failed');
-    expect(store.getUpload(id)?.lastError).toMatch(/changed/);
+    expect(fixture.store.getUpload(id)?.state).toBe('failed');
+    expect(fixture.store.getUpload(id)?.lastError).toMatch(/changed/);
     // Checked before talking to the server at all.
-    expect(s3.calls.length).toBe(callsBefore);
-    expect(s3.getObject(LOCATION)).toBeUndefined();
-    expect(s3.callsOf('completeMultipartUpload')).toHaveLength(0);
+    expect(fixture.s3.calls.length).toBe(callsBefore);
+    expect(fixture.s3.getObject(LOCATION)).toBeUndefined();
+    expect(fixture.s3.callsOf('completeMultipartUpload')).toHaveLength(0);
   });
 
   it('uploads a file smaller than one part with a single PutObject', async () => {
     const engine = newEngine();
     const { path, content } = writeSource(100_000, 'small.bin');
     const id = await addUpload(engine, path);
-    expect(store.getUpload(id)?.singlePut).toBe(true);
+    expect(fixture.store.getUpload(id)?.singlePut).toBe(true);
 
     expect((await engine.run(id)).outcome).toBe('completed');
     expectObjectEquals(content);
-    expect(s3.callsOf('createMultipartUpload')).toHaveLength(0);
-    expect(store.getUpload(id)?.state).toBe('completed');
+    expect(fixture.s3.callsOf('createMultipartUpload')).toHaveLength(0);
+    expect(fixture.store.getUpload(id)?.state).toBe('completed');
   });
 
   it('continues the unfinished upload of the same file and target instead of starting another', async () => {
@@ -434,7 +372,7 @@ describe('UploadEngine: source integrity and part states', () => {
     utimesSync(path, 1_700_000_000, 1_700_000_000);
     const id = await addUpload(engine, path);
     // Part 1 done, part 2 started and failed, part 3 never started (no MD5 recorded).
-    s3.failNext('uploadPart', fatalFailure(), { partNumber: 2 });
+    fixture.s3.failNext('uploadPart', fatalFailure(), { partNumber: 2 });
     expect((await engine.run(id)).outcome).toBe('failed');
 
     // Rewrite the first and the last MiB in place (same inode, same size), then put the mtime back.
@@ -448,7 +386,7 @@ describe('UploadEngine: source integrity and part states', () => {
 
     expect(result.outcome).toBe('conflict');
     expect(result.error).toMatch(/changed/);
-    expect(s3.objects.size).toBe(0);
+    expect(fixture.s3.objects.size).toBe(0);
   });
 
   // The StateStore contract: a part that did not finish goes back to pending.
@@ -456,7 +394,7 @@ describe('UploadEngine: source integrity and part states', () => {
     const engine = newEngine();
     const { path } = writeSource(100_000, 'small.bin');
     const id = await addUpload(engine, path);
-    s3.failNext('putObject', fatalFailure());
+    fixture.s3.failNext('putObject', fatalFailure());
 
     const result = await engine.run(id);
 
@@ -502,8 +440,7 @@ describe('UploadEngine: bounds', () => {
       }
     }
     const objects = new SlowObjectStore();
-    const engine = new UploadEngine({ store, objectStoreFor: () => objects, source: countingSource, clock: systemClock }, { ...BASE_OPTIONS, concurrency: 3 });
-    engines.push(engine);
+    const engine = newEngine({ concurrency: 3 }, { objectStoreFor: () => objects, source: countingSource });
     const first = writeSource(6 * 5 * MiB, 'first.bin');
     const second = writeSource(6 * 5 * MiB, 'second.bin');
     const ids = [
@@ -519,17 +456,16 @@ describe('UploadEngine: bounds', () => {
   it('forgets finished uploads only after the retention period', async () => {
     let now = 1_000_000;
     const clock = { now: () => now, sleep: systemClock.sleep };
-    const engine = new UploadEngine({ store, objectStoreFor: () => s3, source: new FileSource(), clock }, { ...BASE_OPTIONS, retentionMs: 10_000 });
-    engines.push(engine);
+    const engine = newEngine({ retentionMs: 10_000 }, { clock });
     const { path } = writeSource(100_000, 'kept.bin');
     const id = await addUpload(engine, path);
     expect((await engine.run(id)).outcome).toBe('completed');
-    const completedAt = store.getUpload(id)?.completedAt ?? 0;
+    const completedAt = fixture.store.getUpload(id)?.completedAt ?? 0;
     now = completedAt + 9_000;
     expect(engine.pruneHistory()).toBe(0);
-    expect(store.getUpload(id)).toBeDefined();
+    expect(fixture.store.getUpload(id)).toBeDefined();
     now = completedAt + 11_000;
     expect(engine.pruneHistory()).toBe(1);
-    expect(store.getUpload(id)).toBeUndefined();
+    expect(fixture.store.getUpload(id)).toBeUndefined();
   });
 });

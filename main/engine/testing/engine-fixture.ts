@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { FileSource } from '../../source/file-source.ts';
 import { SqliteStateStore } from '../../store/sqlite-state-store.ts';
-import type { Clock, ObjectStoreFactory, TargetConfig } from '../ports.ts';
+import type { ByteSource, Clock, ObjectStoreFactory, TargetConfig } from '../ports.ts';
 import { systemClock } from '../system-clock.ts';
 import { UploadEngine } from '../upload-engine.ts';
 import type { EngineOptions } from '../upload-engine.ts';
@@ -35,7 +35,7 @@ export interface EngineFixture {
   readonly dir: string;
   readonly store: SqliteStateStore;
   readonly s3: MemoryObjectStore;
-  newEngine(options?: Partial<EngineOptions>, deps?: { clock?: Clock; objectStoreFor?: ObjectStoreFactory }): UploadEngine;
+  newEngine(options?: Partial<EngineOptions>, deps?: { clock?: Clock; objectStoreFor?: ObjectStoreFactory; source?: ByteSource }): UploadEngine;
   writeSource(size?: number, name?: string): { path: string; content: Buffer };
   addUpload(engine: UploadEngine, path: string, extra?: { targetId?: string; key?: string }): Promise<string>;
   expectObjectEquals(content: Buffer, key?: string): void;
@@ -75,7 +75,7 @@ export function useEngineFixture(): EngineFixture {
         {
           store: fixture.store,
           objectStoreFor: deps.objectStoreFor ?? (() => fixture.s3),
-          source: new FileSource(),
+          source: deps.source ?? new FileSource(),
           clock: deps.clock ?? systemClock,
         },
         { ...BASE_OPTIONS, ...options },
