@@ -20,7 +20,7 @@ export const UploadStateSchema = z.enum([
 ]);
 export type UploadViewState = z.infer<typeof UploadStateSchema>;
 
-export const ConflictChoiceSchema = z.enum(['restart', 'cancel']);
+export const ConflictChoiceSchema = z.enum(['restart', 'reuse', 'cancel']);
 export type ConflictChoice = z.infer<typeof ConflictChoiceSchema>;
 
 /** One row of the queue, as every host shows it. Times are ISO-8601 strings. */

@@ -9,7 +9,7 @@ import { listUnfinishedUploads, objectExists, useTestWorkspace } from '../suppor
 /**
  * A file rewritten while its upload was unfinished: resume must not mix the
  * old parts on the server with the new bytes. It stops the upload as a
- * conflict (exit 1), says what changed, makes no object and keeps the
+ * conflict (exit 3), says what changed, makes no object and keeps the
  * server's multipart upload until the user decides; cancel then removes it.
  */
 const MiB = 1024 * 1024;
@@ -49,7 +49,7 @@ describe('a source changed between runs', () => {
     await makeRandomFile(file, 4 * PART + 7);
     const resumed = await runCli(['resume', '--json'], cliEnv(config, stateDir));
 
-    expect(resumed.code, resumed.stderr).toBe(1);
+    expect(resumed.code, resumed.stderr).toBe(3);
     const [result] = jsonOutput<ResultEntry[]>(resumed);
     expect(result).toMatchObject({ id: before?.id, outcome: 'conflict', bytesSent: 0 });
     expect(result?.error).toMatch(/changed since the upload started \(size \d+ → \d+/);
@@ -87,7 +87,7 @@ describe('a source changed between runs', () => {
     utimesSync(file, mtime, mtime);
 
     const resumed = await runCli(['resume', '--json', '--verify', 'all'], cliEnv(config, stateDir));
-    expect(resumed.code, resumed.stderr).toBe(1);
+    expect(resumed.code, resumed.stderr).toBe(3);
     const [result] = jsonOutput<ResultEntry[]>(resumed);
     expect(result).toMatchObject({ outcome: 'conflict', bytesSent: 0 });
     expect(result?.error).toMatch(/part 4 reads differently/);

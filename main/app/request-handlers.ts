@@ -92,7 +92,7 @@ export function createHandlers(app: HoistApp): RequestHandlers {
     'uploads.resolveConflict': async ({ id, choice }) => {
       requireUpload(id);
       await engine.resolveConflict(id, choice);
-      if (choice === 'restart') app.start(id);
+      if (choice !== 'cancel') app.start(id);
       return OK;
     },
 

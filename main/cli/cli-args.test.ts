@@ -52,6 +52,7 @@ describe('parseCliArgs: options', () => {
       maxRetries: undefined,
       stallTimeoutMs: undefined,
       verify: 'sample',
+      onChange: 'fail',
       json: false,
     });
   });
@@ -76,6 +77,8 @@ describe('parseCliArgs: options', () => {
       '45',
       '--verify',
       'all',
+      '--on-change',
+      'reuse',
       '--json',
     ]);
     expect(options).toEqual({
@@ -88,12 +91,19 @@ describe('parseCliArgs: options', () => {
       maxRetries: 0,
       stallTimeoutMs: 45_000,
       verify: 'all',
+      onChange: 'reuse',
       json: true,
     });
   });
 
   it('refuses a --verify mode it does not know', () => {
     expect(() => parseCliArgs(['resume', '--verify', 'some'])).toThrow(UsageError);
+  });
+
+  it('takes --on-change fail, restart or reuse and refuses anything else', () => {
+    expect(parseCliArgs(['upload', 'f', 's3://b/k', '--on-change', 'restart']).options.onChange).toBe('restart');
+    expect(parseCliArgs(['resume', '--on-change=fail']).options.onChange).toBe('fail');
+    expect(() => parseCliArgs(['resume', '--on-change', 'merge'])).toThrow(/--on-change takes "fail", "restart" or "reuse", got "merge"/);
   });
 
   it('accepts --opt=value and plain byte counts for --part-size', () => {

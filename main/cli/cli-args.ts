@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { parseByteSize } from '../../shared/domain/units.ts';
 import { parseS3Url } from '../../shared/domain/s3-url.ts';
 import type { S3Location } from '../../shared/domain/s3-url.ts';
+import { parseOrphansCommand, rejectStrayOrphanFlags } from './orphans-args.ts';
+import type { OrphanFlags, OrphansCommand } from './orphans-args.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -14,6 +16,10 @@ Commands:
   resume                              resume every unfinished upload
   status [--json]                     list uploads
   cancel <id>                         abort an upload on the server and forget it
+  orphans s3://<bucket>[/<prefix>]    list unfinished multipart uploads on the server (key, id, started, parts, bytes)
+      --abort ID                      abort that one
+      --abort-all [--older-than 7d]   abort all (started longer ago than 7d, 12h, 30m)
+      --adopt ID <path>               verify its parts against the file and record it for resume
 
 Options:
   --state-dir DIR       state database directory (env HOIST_STATE_DIR)
@@ -25,17 +31,25 @@ Options:
   --max-retries N       retries in a row without progress before failing (default 10)
   --stall-timeout SEC   abort and retry a request with no bytes moving (default 30)
   --verify sample|all   on resume, re-read a sample of the completed parts (default) or all of them
+  --on-change fail|restart|reuse
+                        when a file changed since its upload started (upload, resume): stop as a
+                        conflict (default), start over with the new version, or keep the parts
+                        that still read the same and send the rest
   --json                machine-readable output (status, and results of upload/resume)
   -h, --help            this help
 
-Exit codes: 0 done, 1 failed, 2 usage error, 130 interrupted.`;
+Exit codes: 0 done, 1 failed, 2 usage error, 3 stopped by a changed file (conflict), 130 interrupted.`;
 
 export type Command =
   | { name: 'upload'; path: string; location: S3Location }
   | { name: 'resume' }
   | { name: 'status' }
   | { name: 'cancel'; id: string }
+  | OrphansCommand
   | { name: 'help' };
+
+/** What upload and resume do with a file that changed since its upload started. */
+export type OnChange = 'fail' | 'restart' | 'reuse';
 
 export interface CliOptions {
   stateDir: string | undefined;
@@ -47,6 +61,7 @@ export interface CliOptions {
   maxRetries: number | undefined;
   stallTimeoutMs: number | undefined;
   verify: 'sample' | 'all';
+  onChange: OnChange;
   json: boolean;
 }
 
@@ -73,6 +88,11 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
         'max-retries': { type: 'string' },
         'stall-timeout': { type: 'string' },
         verify: { type: 'string', default: 'sample' },
+        'on-change': { type: 'string', default: 'fail' },
+        abort: { type: 'string' },
+        'abort-all': { type: 'boolean', default: false },
+        'older-than': { type: 'string' },
+        adopt: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -91,6 +111,10 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
   const stall = positiveInteger(values['stall-timeout'], '--stall-timeout');
   const verify = values.verify;
   if (verify !== 'sample' && verify !== 'all') throw new UsageError(`--verify takes "sample" or "all", got "${verify}"`);
+  const onChange = values['on-change'];
+  if (onChange !== 'fail' && onChange !== 'restart' && onChange !== 'reuse') {
+    throw new UsageError(`--on-change takes "fail", "restart" or "reuse", got "${onChange}"`);
+  }
   const options: CliOptions = {
     stateDir: values['state-dir'],
     endpoint: values.endpoint,
@@ -101,13 +125,16 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
     maxRetries: positiveInteger(values['max-retries'], '--max-retries'),
     stallTimeoutMs: stall === undefined ? undefined : stall * 1000,
     verify,
+    onChange,
     json: values.json ?? false,
   };
   if (values.help) return { command: { name: 'help' }, options };
-  return { command: parseCommand(positionals), options };
+  const orphanFlags = { abort: values.abort, abortAll: values['abort-all'] ?? false, olderThan: values['older-than'], adopt: values.adopt };
+  rejectStrayOrphanFlags(positionals[0], orphanFlags, (message) => new UsageError(message));
+  return { command: parseCommand(positionals, orphanFlags), options };
 }
 
-function parseCommand(positionals: readonly string[]): Command {
+function parseCommand(positionals: readonly string[], orphanFlags: OrphanFlags): Command {
   const [name, ...rest] = positionals;
   const expectArgs = (count: number, shape: string): void => {
     if (rest.length !== count) throw new UsageError(`usage: hoist ${shape}`);
@@ -128,6 +155,8 @@ function parseCommand(positionals: readonly string[]): Command {
     case 'cancel':
       expectArgs(1, 'cancel <id>');
       return { name: 'cancel', id: rest[0] as string };
+    case 'orphans':
+      return parseOrphansCommand(rest, orphanFlags, (message) => new UsageError(message));
     case undefined:
       throw new UsageError('no command given');
     default:

@@ -9,10 +9,14 @@ import type { Services } from '../services.ts';
 import { parseCliArgs, USAGE, UsageError } from './cli-args.ts';
 import type { CliOptions, Command } from './cli-args.ts';
 import { printStatus, ProgressLine } from './cli-output.ts';
+import { orphansCommand } from './orphans-command.ts';
+import { resumeWithChoice, runWithChoice } from './on-change.ts';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
+/** A file changed since its upload started and the user asked to be told (--on-change fail): nothing else failed. */
+const EXIT_CONFLICT = 3;
 const EXIT_INTERRUPTED = 130;
 
 function fail(message: string): never {
@@ -89,9 +93,11 @@ async function runCommand(command: Command, options: CliOptions, services: Servi
     case 'upload':
       return uploadCommand(command.path, command.location, options, services);
     case 'resume': {
-      const results = await runWithProgress(services, () => engine.resumeAll({ includePaused: true }), options);
+      const results = await runWithProgress(services, () => resumeWithChoice(engine, services.store, options.onChange), options);
       return reportResults(results, options, services);
     }
+    case 'orphans':
+      return orphansCommand(command, options, services).catch((error: unknown) => fail((error as Error).message));
     default:
       return EXIT_USAGE;
   }
@@ -111,8 +117,12 @@ async function uploadCommand(path: string, location: { bucket: string; key: stri
     if (error instanceof SourceError || (error as Error).name === 'PartPlanError') fail((error as Error).message);
     throw error;
   }
-  if (added.continued) process.stderr.write(`hoist: continuing unfinished upload ${added.record.id} of ${path}\n`);
-  const [result] = await runWithProgress(services, async () => [await engine.run(added.record.id)], options);
+  if (added.adopted) {
+    process.stderr.write(`hoist: adopted unfinished upload ${added.adopted.uploadId} from the server (${added.adopted.partsVerified} parts verified)\n`);
+  } else if (added.continued) {
+    process.stderr.write(`hoist: continuing unfinished upload ${added.record.id} of ${path}\n`);
+  }
+  const [result] = await runWithProgress(services, async () => [await runWithChoice(engine, added.record.id, options.onChange)], options);
   const code = reportResults(result ? [result] : [], options, services);
   const record = services.store.getUpload(added.record.id);
   // A new upload that failed before anything reached the server leaves nothing to resume: forget it.
@@ -152,5 +162,6 @@ function reportResults(results: readonly RunResult[], options: CliOptions, servi
     }
     if (results.length === 0) process.stdout.write('nothing to resume\n');
   }
-  return results.some((result) => result.outcome === 'failed' || result.outcome === 'conflict') ? EXIT_FAILED : EXIT_OK;
+  if (results.some((result) => result.outcome === 'failed')) return EXIT_FAILED;
+  return results.some((result) => result.outcome === 'conflict') ? EXIT_CONFLICT : EXIT_OK;
 }

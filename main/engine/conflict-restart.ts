@@ -1,6 +1,6 @@
 import { choosePartSize, planParts, usesSinglePut } from '../../shared/domain/part-plan.ts';
 import { SourceError } from './errors.ts';
-import type { ByteSource, Clock, ObjectStore, StateStore, UploadRecord } from './ports.ts';
+import type { ByteSource, Clock, ObjectStore, SourceFacts, StateStore, UploadRecord } from './ports.ts';
 import { RetryBudget, withRetries } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-budget.ts';
 
@@ -32,22 +32,18 @@ export async function abortOnServer(objects: ObjectStore, upload: UploadRecord, 
 }
 
 /**
- * The user chose to upload the changed source from the start. The file is
- * looked at first, so nothing on the server is thrown away for a file that
- * cannot be uploaded: a missing or unreadable file turns the conflict into a
- * plain failure saying so (and the error is thrown to the caller). Otherwise
- * the old multipart upload is aborted and the record takes the new source
- * facts and a new part plan; the caller then runs it.
+ * The new version's source facts (the part size as before, grown only if the
+ * file now needs more than 10,000 parts). The file is looked at before anything
+ * on the server is thrown away or reused: a missing or unreadable file turns the
+ * conflict into a plain failure saying so, and the error is thrown to the caller.
  */
-export async function restartWithNewSource(deps: RestartDeps, upload: UploadRecord): Promise<UploadRecord> {
-  const { store, source } = deps;
-  let facts;
+export async function readNewSource(store: StateStore, source: ByteSource, upload: UploadRecord): Promise<SourceFacts> {
   try {
     const stat = await source.stat(upload.path);
     await (await source.open(upload.path)).close();
     const fingerprint = await source.fingerprint(upload.path, stat.size);
     const partSize = choosePartSize(stat.size, upload.partSize);
-    facts = { size: stat.size, mtimeNs: stat.mtimeNs, fileId: stat.fileId, fingerprint, partSize, singlePut: usesSinglePut(stat.size, partSize) };
+    return { size: stat.size, mtimeNs: stat.mtimeNs, fileId: stat.fileId, fingerprint, partSize, singlePut: usesSinglePut(stat.size, partSize) };
   } catch (error) {
     // 'changed' here means the file is still being written: it stays a conflict to decide again.
     if (error instanceof SourceError && error.code !== 'changed') {
@@ -57,6 +53,16 @@ export async function restartWithNewSource(deps: RestartDeps, upload: UploadReco
     }
     throw error;
   }
+}
+
+/**
+ * The user chose to upload the changed source from the start: the old
+ * multipart upload is aborted and the record takes the new source facts and a
+ * new part plan; the caller then runs it.
+ */
+export async function restartWithNewSource(deps: RestartDeps, upload: UploadRecord, known?: SourceFacts): Promise<UploadRecord> {
+  const { store } = deps;
+  const facts = known ?? (await readNewSource(store, deps.source, upload));
   await abortOnServer(deps.objects, upload, deps.retryPolicy, deps.clock);
   store.replaceSource(upload.id, facts, planParts(facts.size, facts.partSize));
   store.recordEvent({ uploadRecordId: upload.id, kind: 'restarted', message: RESTARTED_MESSAGE });

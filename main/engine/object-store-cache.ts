@@ -1,4 +1,4 @@
-import type { ObjectStore, ObjectStoreFactory, UploadRecord } from './ports.ts';
+import type { ObjectStore, ObjectStoreFactory, TargetConfig } from './ports.ts';
 
 /**
  * One object store (one SDK client, one connection pool) per target, made on
@@ -10,7 +10,7 @@ export class ObjectStoreCache {
 
   constructor(private readonly factory: ObjectStoreFactory) {}
 
-  for(upload: UploadRecord): ObjectStore {
+  for(upload: TargetConfig & { targetId: string | null }): ObjectStore {
     const target = { endpoint: upload.endpoint, region: upload.region, pathStyle: upload.pathStyle, targetId: upload.targetId };
     const key = JSON.stringify([target.targetId, target.endpoint ?? null, target.region, target.pathStyle]);
     let objects = this.stores.get(key);

@@ -70,7 +70,7 @@ export interface PartRecord {
 export interface UploadEvent {
   uploadRecordId: string;
   at: number;
-  kind: 'created' | 'resumed' | 'restarted' | 'adopted-part' | 'completed' | 'failed' | 'paused' | 'cancelled';
+  kind: 'created' | 'resumed' | 'restarted' | 'adopted-part' | 'adopted' | 'completed' | 'failed' | 'paused' | 'cancelled';
   message: string;
 }
 
@@ -81,6 +81,14 @@ export type NewUpload = Omit<
 
 /** What an upload knows about its source and how it is cut into parts: replaced together when the source changed. */
 export type SourceFacts = Pick<UploadRecord, 'size' | 'mtimeNs' | 'fileId' | 'fingerprint' | 'partSize' | 'singlePut'>;
+
+/** A part of the new plan for reuseSource; `kept` holds what the server has for a part whose bytes did not change. */
+export interface PlannedReuse {
+  partNumber: number;
+  offset: number;
+  size: number;
+  kept: { etag: string; md5: string } | null;
+}
 
 /** What the engine needs from durable state. Every method is synchronous and durable when it returns. */
 export interface StateStore {
@@ -112,6 +120,13 @@ export interface StateStore {
    * (pending), no multipart upload, no conflict, state 'queued'; restarts unchanged.
    */
   replaceSource(id: string, source: SourceFacts, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): void;
+  /**
+   * The user chose to keep the parts of the changed source that still read the
+   * same, in one transaction: the new source facts, every part replaced by the
+   * new plan (a part given an etag and md5 is kept done with them, the others
+   * pending), the multipart upload and its expiry kept, no conflict, state 'queued'.
+   */
+  reuseSource(id: string, source: SourceFacts, parts: ReadonlyArray<PlannedReuse>): void;
   deleteUpload(id: string): void;
   recordEvent(event: Omit<UploadEvent, 'at'> & { at?: number }): void;
   listEvents(id: string): UploadEvent[];
@@ -124,6 +139,14 @@ export interface RemotePart {
   partNumber: number;
   etag: string;
   size: number;
+}
+
+/** An unfinished multipart upload as ListMultipartUploads reports it. */
+export interface RemoteUpload {
+  key: string;
+  uploadId: string;
+  /** When it was created, epoch milliseconds; null when the server did not say. */
+  initiated: number | null;
 }
 
 export interface ObjectHead {
@@ -159,6 +182,8 @@ export interface ObjectStore {
     signal?: AbortSignal,
   ): Promise<{ etag: string | null }>;
   abortMultipartUpload(location: ObjectLocation, uploadId: string): Promise<void>;
+  /** Every unfinished multipart upload in the bucket whose key starts with prefix, all pages read. */
+  listMultipartUploads(bucket: string, prefix?: string, signal?: AbortSignal): Promise<RemoteUpload[]>;
   /** undefined when there is no such object. */
   headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined>;
   putObject(location: ObjectLocation, body: Uint8Array, md5Base64: string, options?: SendOptions): Promise<{ etag: string }>;

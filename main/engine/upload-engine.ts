@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { choosePartSize, planParts, usesSinglePut } from '../../shared/domain/part-plan.ts';
 import type { ConflictChoice, UploadView } from '../../shared/ipc-contract.ts';
+import { adoptFromServer } from './adopt-from-server.ts';
+import type { AdoptOutcome } from './adopt-from-server.ts';
 import { abortOnServer, restartWithNewSource } from './conflict-restart.ts';
+import { reuseUnchangedParts } from './conflict-reuse.ts';
 import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
 import { EngineEvents } from './engine-events.ts';
 import { StoppedError } from './errors.ts';
 import { ObjectStoreCache } from './object-store-cache.ts';
-import type { ObjectStore, UploadRecord } from './ports.ts';
+import type { ObjectStore, TargetConfig, UploadRecord } from './ports.ts';
 import { recordRunEnd } from './run-end.ts';
 import { SlotPool } from './slot-pool.ts';
 import { SpeedMeter } from './speed-meter.ts';
@@ -59,12 +62,16 @@ export class UploadEngine {
    * Records a new upload, or returns the unfinished one for the same file and
    * target so that it continues. The source must exist and be readable now.
    */
-  async addUpload(request: AddUploadRequest): Promise<{ record: UploadRecord; continued: boolean }> {
+  async addUpload(request: AddUploadRequest): Promise<{ record: UploadRecord; continued: boolean; adopted?: { uploadId: string; partsVerified: number } }> {
     const { store, source, clock } = this.deps;
     const stat = await source.stat(request.path);
     await (await source.open(request.path)).close();
     const existing = store.findUnfinished(request.path, request.location, request.target.endpoint);
     if (existing) return { record: existing, continued: true };
+    // No record (new machine, deleted database): the server may still hold this file's parts.
+    // Only a saving: when the server cannot be asked now, the run reports why.
+    const adopted = await this.adoptFromServer(request).catch(() => undefined);
+    if (adopted && 'record' in adopted) return { record: adopted.record, continued: true, adopted };
     const partSize = choosePartSize(stat.size, request.partSize ?? this.options.defaultPartSize);
     const fingerprint = await source.fingerprint(request.path, stat.size);
     const record = store.createUpload(
@@ -88,6 +95,17 @@ export class UploadEngine {
       planParts(stat.size, partSize),
     );
     return { record, continued: false };
+  }
+
+  /**
+   * Records an unfinished multipart upload of the request's key found on the
+   * server whose parts verify against the file (only `uploadId` when given);
+   * `resume` or run() continues it. Returns why not otherwise.
+   */
+  adoptFromServer(request: AddUploadRequest, uploadId?: string): Promise<AdoptOutcome> {
+    const objects = this.objectStoreFor({ ...request.target, targetId: request.targetId ?? null });
+    const deps = { store: this.deps.store, source: this.deps.source, clock: this.deps.clock, objects };
+    return adoptFromServer({ ...deps, expiryMs: (upload) => (this.options.expiryMsFor ? this.options.expiryMsFor(upload) : DEFAULT_EXPIRY_MS) }, request, uploadId);
   }
 
   /** Runs one upload to its end (completed, failed, conflict, paused, cancelled or stopped). */
@@ -173,7 +191,8 @@ export class UploadEngine {
   /**
    * The user's answer to a changed source. 'cancel' is cancel(). 'restart'
    * aborts the old multipart upload, plans the new version of the file and
-   * returns the updated record, queued: the caller runs it.
+   * returns the updated record, queued: the caller runs it. 'reuse' is
+   * reuseUnchangedParts().
    */
   async resolveConflict(id: string, choice: ConflictChoice): Promise<UploadRecord | undefined> {
     if (choice === 'cancel') {
@@ -184,14 +203,21 @@ export class UploadEngine {
     const upload = this.deps.store.getUpload(id);
     if (!upload) throw new Error(`no upload with id ${id}`);
     if (upload.conflict === null) throw new Error(`upload ${id} has no conflict to resolve`);
+    const deps = { store: this.deps.store, source: this.deps.source, objects: this.objectStoreFor(upload), clock: this.deps.clock, retryPolicy: this.options.retryPolicy };
     try {
-      return await restartWithNewSource(
-        { store: this.deps.store, source: this.deps.source, objects: this.objectStoreFor(upload), clock: this.deps.clock, retryPolicy: this.options.retryPolicy },
-        upload,
-      );
+      return await (choice === 'reuse' ? reuseUnchangedParts(deps, upload) : restartWithNewSource(deps, upload));
     } finally {
       this.markDirty(id);
     }
+  }
+
+  /**
+   * Settles a conflict keeping the multipart upload and every part whose bytes
+   * the new version still has at the same place (see conflict-reuse.ts); the
+   * rest goes pending. Returns the updated record, queued: the caller runs it.
+   */
+  reuseUnchangedParts(id: string): Promise<UploadRecord | undefined> {
+    return this.resolveConflict(id, 'reuse');
   }
 
   /** Takes effect as parts finish: parts in flight are never cut to shrink. */
@@ -243,8 +269,9 @@ export class UploadEngine {
     this.objectStores.clear();
   }
 
-  private objectStoreFor(upload: UploadRecord): ObjectStore {
-    return this.objectStores.for(upload);
+  /** The object store of a target (one client per target, shared with the uploads to it). */
+  objectStoreFor(target: TargetConfig & { targetId: string | null }): ObjectStore {
+    return this.objectStores.for(target);
   }
 
   private expiresAtFor(upload: UploadRecord): number | null {

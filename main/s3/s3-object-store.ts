@@ -5,6 +5,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
@@ -12,7 +13,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ObjectHead, ObjectLocation, ObjectStore, RemotePart, SendOptions, TargetConfig } from '../engine/ports.ts';
+import type { ObjectHead, ObjectLocation, ObjectStore, RemotePart, RemoteUpload, SendOptions, TargetConfig } from '../engine/ports.ts';
 import { classifyS3Error } from './classify-s3-error.ts';
 import { countingBody } from './counting-body.ts';
 
@@ -177,6 +178,31 @@ export class S3ObjectStore implements ObjectStore {
       if ((error as { kind?: string }).kind === 'upload-gone') return;
       throw error;
     }
+  }
+
+  async listMultipartUploads(bucket: string, prefix?: string, signal?: AbortSignal): Promise<RemoteUpload[]> {
+    const uploads: RemoteUpload[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const page = await this.call('ListMultipartUploads', { bucket, key: prefix ?? '' }, () =>
+        this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+          { abortSignal: signal },
+        ),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId) continue;
+        uploads.push({ key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated ? upload.Initiated.getTime() : null });
+      }
+      // Both markers are needed: one key can have many uploads, and a page may end between them.
+      const nextKey = page.NextKeyMarker;
+      if (!page.IsTruncated || !nextKey) break;
+      if (nextKey === keyMarker && page.NextUploadIdMarker === uploadIdMarker) break; // a server that does not advance would loop forever
+      keyMarker = nextKey;
+      uploadIdMarker = page.NextUploadIdMarker || undefined;
+    }
+    return uploads;
   }
 
   async headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined> {

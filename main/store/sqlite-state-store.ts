@@ -3,6 +3,7 @@ import type {
   NewUpload,
   ObjectLocation,
   PartRecord,
+  PlannedReuse,
   SourceFacts,
   StateStore,
   UploadEvent,
@@ -12,6 +13,7 @@ import type {
 import { migrate } from './migrate.ts';
 import { openStateDatabase } from './open-database.ts';
 import { toPart, toUpload } from './rows.ts';
+import type { SourceUpdate } from './rows.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 /**
@@ -143,19 +145,21 @@ export class SqliteStateStore implements StateStore {
   replaceSource(id: string, source: SourceFacts, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): void {
     this.db.transaction(() => {
       const now = Date.now();
-      const update = {
-        id,
-        size: source.size,
-        mtime_ns: source.mtimeNs,
-        file_id: source.fileId,
-        fingerprint: source.fingerprint,
-        part_size: source.partSize,
-        single_put: source.singlePut ? 1 : 0,
-        now,
-      };
-      expectChange(this.s.replaceSource.run(update), `upload ${id}`);
+      expectChange(this.s.replaceSource.run(sourceUpdate(id, source, now)), `upload ${id}`);
       this.s.deleteParts.run(id);
       for (const part of parts) this.s.insertPart.run(id, part.partNumber, part.offset, part.size, now);
+    })();
+  }
+
+  reuseSource(id: string, source: SourceFacts, parts: ReadonlyArray<PlannedReuse>): void {
+    this.db.transaction(() => {
+      const now = Date.now();
+      expectChange(this.s.reuseSource.run(sourceUpdate(id, source, now)), `upload ${id}`);
+      this.s.deleteParts.run(id);
+      for (const part of parts) {
+        if (part.kept) this.s.insertKeptPart.run(id, part.partNumber, part.offset, part.size, part.kept.etag, part.kept.md5, now);
+        else this.s.insertPart.run(id, part.partNumber, part.offset, part.size, now);
+      }
     })();
   }
 
@@ -195,6 +199,19 @@ export class SqliteStateStore implements StateStore {
     if (!upload) throw new Error(`Upload ${id} is not in the state database.`);
     return upload;
   }
+}
+
+function sourceUpdate(id: string, source: SourceFacts, now: number): SourceUpdate {
+  return {
+    id,
+    size: source.size,
+    mtime_ns: source.mtimeNs,
+    file_id: source.fileId,
+    fingerprint: source.fingerprint,
+    part_size: source.partSize,
+    single_put: source.singlePut ? 1 : 0,
+    now,
+  };
 }
 
 function expectChange(result: Database.RunResult, what: string): void {

@@ -48,6 +48,15 @@ export function prepareStatements(db: Database.Database) {
         part_size = @part_size, single_put = @single_put, upload_id = NULL, conflict = NULL, expires_at = NULL,
         last_error = NULL, etag = NULL, completed_at = NULL, state = 'queued', updated_at = @now WHERE id = @id`,
     ),
+    // Like replaceSource, but the multipart upload and its expiry stay: kept parts are on it.
+    reuseSource: p<[SourceUpdate]>(
+      `UPDATE uploads SET size = @size, mtime_ns = @mtime_ns, file_id = @file_id, fingerprint = @fingerprint,
+        part_size = @part_size, single_put = @single_put, conflict = NULL, last_error = NULL, etag = NULL,
+        completed_at = NULL, state = 'queued', updated_at = @now WHERE id = @id`,
+    ),
+    insertKeptPart: p<[string, number, number, number, string, string, number]>(
+      `INSERT INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, 'done', ?, ?, NULL, ?)`,
+    ),
     deleteParts: p<[string]>(`DELETE FROM parts WHERE upload_record_id = ?`),
     touchUpload: p<[number, string]>(`UPDATE uploads SET updated_at = ? WHERE id = ?`),
     partStarted: p<[string, string | null, number, string, number]>(

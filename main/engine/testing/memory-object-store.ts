@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { S3Failure } from '../errors.ts';
-import type { ObjectHead, ObjectLocation, ObjectStore, RemotePart, SendOptions } from '../ports.ts';
+import type { ObjectHead, ObjectLocation, ObjectStore, RemotePart, RemoteUpload, SendOptions } from '../ports.ts';
 
 /**
  * An in-memory ObjectStore for tests that behaves like S3 where the engine
@@ -23,6 +23,7 @@ export type ObjectOp =
   | 'listParts'
   | 'completeMultipartUpload'
   | 'abortMultipartUpload'
+  | 'listMultipartUploads'
   | 'headObject'
   | 'putObject'
   | 'checkAccess';
@@ -46,6 +47,8 @@ interface StoredPart {
 interface MultipartUpload {
   location: ObjectLocation;
   parts: Map<number, StoredPart>;
+  /** Epoch ms; tests may set it to make an upload look old. */
+  initiated: number;
 }
 
 interface InjectedFailure {
@@ -138,7 +141,7 @@ export class MemoryObjectStore implements ObjectStore {
   async createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }> {
     this.enter({ op: 'createMultipartUpload' });
     const uploadId = `upload-${this.nextUploadId++}-${randomBytes(3).toString('hex')}`;
-    this.uploads.set(uploadId, { location, parts: new Map() });
+    this.uploads.set(uploadId, { location, parts: new Map(), initiated: Date.now() });
     return { uploadId };
   }
 
@@ -215,6 +218,16 @@ export class MemoryObjectStore implements ObjectStore {
     // Already gone is what abort wants (S3ObjectStore swallows NoSuchUpload too).
     const upload = this.uploads.get(uploadId);
     if (upload && objectKey(upload.location) === objectKey(location)) this.uploads.delete(uploadId);
+  }
+
+  /** Sorted by key, then upload id, as S3 lists them. */
+  async listMultipartUploads(bucket: string, prefix = '', signal?: AbortSignal): Promise<RemoteUpload[]> {
+    this.enter({ op: 'listMultipartUploads' });
+    if (signal?.aborted) throw interrupted();
+    return [...this.uploads.entries()]
+      .filter(([, upload]) => upload.location.bucket === bucket && upload.location.key.startsWith(prefix))
+      .map(([uploadId, upload]) => ({ key: upload.location.key, uploadId, initiated: upload.initiated }))
+      .sort((a, b) => (a.key === b.key ? (a.uploadId < b.uploadId ? -1 : 1) : a.key < b.key ? -1 : 1));
   }
 
   async headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined> {

@@ -115,22 +115,27 @@ describe('queue', () => {
 
   it('offers the conflict choices and sends resolveConflict with each', async () => {
     const bridge = new FakeBridge({
-      uploads: [makeUpload({ id: 'c1', state: 'conflict', conflict: 'The file changed: size 200 MiB → 210 MiB' }), makeUpload({ id: 'c2', state: 'conflict' })],
+      uploads: [makeUpload({ id: 'c1', state: 'conflict', conflict: 'The file changed: size 200 MiB → 210 MiB' }), makeUpload({ id: 'c2', state: 'conflict' }), makeUpload({ id: 'c3', state: 'conflict' })],
     });
     await renderApp(bridge);
 
     const row = rowOf('c1');
     expect(within(row).getByTestId('row-conflict').textContent).toBe('The file changed: size 200 MiB → 210 MiB');
     expect(within(row).getByTestId('conflict-restart').textContent).toBe('Start over with the new version');
+    expect(within(row).getByTestId('conflict-reuse').textContent).toBe('Keep unchanged parts');
     expect(within(row).getByTestId('conflict-cancel').textContent).toBe('Cancel upload');
     expect(within(row).queryByTestId('row-resume')).toBeNull();
 
     fireEvent.click(within(row).getByTestId('conflict-restart'));
     fireEvent.click(within(rowOf('c2')).getByTestId('conflict-cancel'));
+    fireEvent.click(within(rowOf('c3')).getByTestId('conflict-reuse'));
     expect(bridge.inputsOf('uploads.resolveConflict')).toEqual([
       { id: 'c1', choice: 'restart' },
       { id: 'c2', choice: 'cancel' },
+      { id: 'c3', choice: 'reuse' },
     ]);
+    // No plain retry on a conflict row: it would stop on the same change again.
+    expect(within(rowOf('c1')).queryByTestId('row-retry')).toBeNull();
   });
 
   it('shows the restarted badge only when the server discarded the upload', async () => {

@@ -9,12 +9,16 @@ export function RowActions({ upload, canReveal }: { upload: UploadView; canRevea
   const { id, state } = upload;
 
   if (state === 'conflict') {
-    // Resuming would mix two versions of the file, so the only ways on are
-    // starting over with the new content or giving up.
+    // Resuming would mix two versions of the file, so the ways on are starting
+    // over with the new content, keeping only the parts that still read the
+    // same (main re-reads and compares them), or giving up.
     return (
       <div className="row-actions">
         <button type="button" className="button button--primary" data-testid="conflict-restart" onClick={() => void actions.resolveConflict(id, 'restart')}>
           Start over with the new version
+        </button>
+        <button type="button" className="button" data-testid="conflict-reuse" onClick={() => void actions.resolveConflict(id, 'reuse')}>
+          Keep unchanged parts
         </button>
         <button type="button" className="button" data-testid="conflict-cancel" onClick={() => void actions.resolveConflict(id, 'cancel')}>
           Cancel upload
