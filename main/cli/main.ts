@@ -9,7 +9,7 @@ import type { Services } from '../services.ts';
 import { parseCliArgs, USAGE, UsageError } from './cli-args.ts';
 import type { CliOptions, Command } from './cli-args.ts';
 import { printStatus, ProgressLine } from './cli-output.ts';
-import { orphansCommand } from './orphans-command.ts';
+import { cliTarget, orphansCommand } from './orphans-command.ts';
 import { resumeWithChoice, runWithChoice } from './on-change.ts';
 
 const EXIT_OK = 0;
@@ -105,11 +105,7 @@ async function runCommand(command: Command, options: CliOptions, services: Servi
 
 async function uploadCommand(path: string, location: { bucket: string; key: string }, options: CliOptions, services: Services): Promise<number> {
   const { engine } = services;
-  const target = {
-    endpoint: options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? undefined,
-    region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    pathStyle: options.pathStyle,
-  };
+  const target = cliTarget(options);
   let added;
   try {
     added = await engine.addUpload({ path: resolve(path), location, target, ...(options.partSize ? { partSize: options.partSize } : {}) });
