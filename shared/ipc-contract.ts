@@ -17,6 +17,8 @@ export const UploadStateSchema = z.enum([
   'cancelled',
   /** The source changed since the upload started: the user chooses what happens. */
   'conflict',
+  /** The source file is gone or unreadable: the upload and its parts on the server wait until it is back (retry) or cancelled. */
+  'missing',
 ]);
 export type UploadViewState = z.infer<typeof UploadStateSchema>;
 
@@ -133,11 +135,27 @@ export const AddResultSchema = z.object({
 });
 export type AddResult = z.infer<typeof AddResultSchema>;
 
+/** An unfinished multipart upload on the server under a target's prefix (they cost storage until completed or aborted). */
+export const OrphanViewSchema = z.object({
+  key: z.string(),
+  uploadId: z.string(),
+  /** When the server says it was created; null when it does not say. */
+  startedAt: z.string().nullable(),
+  parts: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  /** The local upload continuing it (cancel that instead of aborting); null for a real orphan. */
+  hoistId: z.string().nullable(),
+});
+export type OrphanView = z.infer<typeof OrphanViewSchema>;
+
 // ---------------------------------------------------------------- requests
 
 const Id = z.object({ id: z.string().min(1).max(64) });
 const Nothing = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
+const TargetId = z.string().min(1).max(64);
+/** S3 does not bound upload ids; AWS's are a few hundred characters. */
+const ServerUploadId = z.string().min(1).max(1024);
 
 export const requests = {
   'app.info': { input: Nothing, output: AppInfoSchema },
@@ -171,6 +189,15 @@ export const requests = {
   'targets.remove': { input: Id, output: Ok },
   'settings.get': { input: Nothing, output: SettingsSchema },
   'settings.set': { input: SettingsPatchSchema, output: SettingsSchema },
+  /** Unfinished multipart uploads on the server under the target's prefix. */
+  'orphans.list': { input: z.object({ targetId: TargetId }), output: z.array(OrphanViewSchema) },
+  /** Refused for an upload Hoist is continuing: cancel that upload instead. */
+  'orphans.abort': { input: z.object({ targetId: TargetId, uploadId: ServerUploadId }), output: Ok },
+  /** Continues the server's upload with the local file at `path` (its parts are verified against it first), then starts it. */
+  'orphans.adopt': {
+    input: z.object({ targetId: TargetId, uploadId: ServerUploadId, path: z.string().min(1).max(4096) }),
+    output: z.object({ id: z.string(), partsVerified: z.number().int().nonnegative() }),
+  },
   /** The native file dialog (Electron only): the chosen paths, empty when cancelled. */
   'dialog.pickPaths': { input: z.object({ folders: z.boolean() }), output: z.array(z.string()) },
 } as const;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { useEngineFixture } from '../engine/testing/engine-fixture.ts';
@@ -94,6 +94,22 @@ describe('HoistApp', () => {
     expect(await app.dispatch('settings.set', { notifications: false })).toMatchObject({ ok: true, value: { concurrency: 7, expiryWarningHours: 48, notifications: false } });
     expect((await app.dispatch('settings.get', {})).ok && app.settings().concurrency).toBe(7);
     expect((await app.dispatch('settings.set', { concurrency: -1 })).ok).toBe(false);
+  });
+
+  it('a source gone between runs is announced once as missing, as often as it is checked again', async () => {
+    const notify = vi.fn();
+    const { app, engine, events } = newApp({ notify });
+    await app.dispatch('targets.save', { target });
+    const source = fixture.writeSource(1234, 'gone.bin');
+    const { record } = await engine.addUpload({ path: source.path, location: { bucket: 'bucket', key: 'k' }, target: { endpoint: undefined, region: 'us-east-1', pathStyle: false }, targetId: 't1' });
+    renameSync(source.path, `${source.path}.away`);
+    app.start(record.id);
+    await vi.waitFor(() => expect(app.views()[0]?.state).toBe('missing'));
+    await vi.waitFor(() => expect(notify).toHaveBeenCalledTimes(1));
+    expect(notify).toHaveBeenCalledWith('File missing', 'gone.bin is gone or unreadable; its upload waits');
+    await engine.resumeAll({ includePaused: false });
+    await vi.waitFor(() => expect(events.filter(([name, payload]) => name === 'notice' && (payload as { message: string }).message.includes('is missing'))).toHaveLength(2));
+    expect(notify).toHaveBeenCalledTimes(1);
   });
 
   it('says the file dialog and reveal need the desktop app when headless', async () => {

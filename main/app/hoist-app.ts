@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, SettingsSchema, TargetSchema } from '../../shared/ipc
 import type { EventName, EventPayload, Settings, Target, TargetView, UploadView } from '../../shared/ipc-contract.ts';
 import { MiB } from '../../shared/domain/units.ts';
 import type { UploadEngine, RunResult } from '../engine/upload-engine.ts';
-import type { StateStore } from '../engine/ports.ts';
+import type { StateStore, TargetConfig } from '../engine/ports.ts';
 import type { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { dispatchRequest } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
@@ -29,6 +29,8 @@ export class HoistApp {
   readonly handlers: RequestHandlers;
   private readonly listeners = new Set<AppEventListener>();
   private readonly unsubscribeEngine: () => void;
+  /** Uploads whose missing source was already announced by a notification. */
+  private readonly missingNotified = new Set<string>();
 
   constructor(readonly deps: HoistAppDeps) {
     this.handlers = createHandlers(this);
@@ -92,6 +94,11 @@ export class HoistApp {
     return { ...target, hasSecret: target.credentials.kind === 'keys' && this.deps.host.secrets.get(target.id) !== undefined };
   }
 
+  /** What the engine needs to reach a target's server; an empty endpoint means AWS itself. */
+  targetConfig(target: Target): TargetConfig {
+    return { endpoint: target.endpoint || undefined, region: target.region, pathStyle: target.pathStyle };
+  }
+
   /** Object key for a file under a target: its prefix, then the name (or the path inside a dropped folder). */
   keyFor(target: Target, keySuffix: string): string {
     const prefix = target.keyPrefix && !target.keyPrefix.endsWith('/') ? `${target.keyPrefix}/` : target.keyPrefix;
@@ -128,8 +135,14 @@ export class HoistApp {
     if (result.restarted) {
       this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name}: the server had discarded the unfinished upload; it started again` });
     }
+    if (view?.state !== 'missing') this.missingNotified.delete(result.id);
     if (result.outcome === 'completed') {
       notify?.('Upload complete', `${name} is in s3://${view?.bucket}/${view?.key}`);
+    } else if (view?.state === 'missing') {
+      this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name} is missing: put it back and retry, or cancel the upload` });
+      // Every resume checks again; say it once, not at every login or reconnect.
+      if (!this.missingNotified.has(result.id)) notify?.('File missing', `${name} is gone or unreadable; its upload waits`);
+      this.missingNotified.add(result.id);
     } else if (result.outcome === 'failed') {
       this.emit('notice', { level: 'error', uploadId: result.id, message: `${name}: ${result.error ?? 'failed'}` });
       notify?.('Upload failed', `${name}: ${result.error ?? 'failed'}`);

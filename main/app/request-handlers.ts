@@ -4,6 +4,7 @@ import { UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import { isDirectory, walkFolder } from './folder-walk.ts';
 import type { HoistApp } from './hoist-app.ts';
+import { createOrphanHandlers } from './orphan-handlers.ts';
 
 const OK = { ok: true } as const;
 
@@ -52,7 +53,7 @@ export function createHandlers(app: HoistApp): RequestHandlers {
           const { record, continued } = await engine.addUpload({
             path: file.path,
             location: { bucket: target.bucket, key },
-            target: { endpoint: target.endpoint || undefined, region: target.region, pathStyle: target.pathStyle },
+            target: app.targetConfig(target),
             targetId: target.id,
             partSize: app.partSize(),
           });
@@ -147,6 +148,8 @@ export function createHandlers(app: HoistApp): RequestHandlers {
     'settings.get': async () => app.settings(),
 
     'settings.set': async (patch) => app.updateSettings(patch),
+
+    ...createOrphanHandlers(app),
 
     'dialog.pickPaths': async ({ folders }) => {
       if (!host.pickPaths) throw new UserFacingError('unsupported', 'no file dialog here: add files by path');

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { formatBytes } from '../../shared/domain/units.ts';
-import { abortUploads, listOrphans, olderThan } from '../engine/orphans.ts';
-import type { RemoteUpload, TargetConfig } from '../engine/ports.ts';
+import { abortUploads, findServerUpload, listServerUploads, listTrackedOrphans, olderThan } from '../engine/orphans.ts';
+import type { TargetConfig } from '../engine/ports.ts';
 import type { Services } from '../services.ts';
 import type { CliOptions } from './cli-args.ts';
 import type { OrphansCommand } from './orphans-args.ts';
@@ -26,14 +26,13 @@ export async function orphansCommand(command: OrphansCommand, options: CliOption
   const objects = services.engine.objectStoreFor({ ...target, targetId: null });
   const { bucket, prefix, action } = command;
   const where = `s3://${bucket}/${prefix}`;
-  const trackedBy = new Map(services.store.listUnfinished().filter((upload) => upload.uploadId && upload.bucket === bucket).map((upload) => [upload.uploadId, upload.id]));
+  const scope = { objects, store: services.store, bucket, prefix };
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
   if (action.kind === 'list') {
-    const orphans = (await listOrphans(objects, bucket, prefix)).map((orphan) => ({
+    const orphans = (await listTrackedOrphans(scope)).map((orphan) => ({
       ...orphan,
       started: orphan.initiated === null ? null : new Date(orphan.initiated).toISOString(),
-      hoistId: trackedBy.get(orphan.uploadId) ?? null,
     }));
     if (options.json) out(JSON.stringify(orphans));
     else if (orphans.length === 0) out(`no unfinished uploads under ${where}`);
@@ -44,20 +43,19 @@ export async function orphansCommand(command: OrphansCommand, options: CliOption
     return 0;
   }
 
-  const uploads = await objects.listMultipartUploads(bucket, prefix);
   if (action.kind === 'abort-all') {
-    const old = olderThan(uploads, action.olderThanMs, Date.now());
-    const untracked = old.filter((upload) => !trackedBy.has(upload.uploadId));
+    const old = olderThan(await listServerUploads(scope), action.olderThanMs, Date.now());
+    const untracked = old.filter((upload) => upload.hoistId === null);
     const aborted = await abortUploads(objects, bucket, untracked);
     const kept = old.length - untracked.length;
     out(`aborted ${aborted} unfinished uploads under ${where}${kept ? `; kept ${kept} that Hoist is continuing (cancel them by id)` : ''}`);
     return 0;
   }
 
-  const found = findUpload(uploads, action.uploadId, where);
+  const found = await findServerUpload(scope, action.uploadId);
+  if (!found) throw new Error(`no unfinished upload ${action.uploadId} under ${where}`);
   if (action.kind === 'abort') {
-    const hoistId = trackedBy.get(found.uploadId);
-    if (hoistId) throw new Error(`upload ${found.uploadId} is Hoist upload ${hoistId}; use \`hoist cancel ${hoistId}\``);
+    if (found.hoistId) throw new Error(`upload ${found.uploadId} is Hoist upload ${found.hoistId}; use \`hoist cancel ${found.hoistId}\``);
     await abortUploads(objects, bucket, [found]);
     out(`aborted ${found.uploadId} s3://${bucket}/${found.key}`);
     return 0;
@@ -69,10 +67,4 @@ export async function orphansCommand(command: OrphansCommand, options: CliOption
   if (options.json) out(JSON.stringify({ id: outcome.record.id, uploadId: outcome.uploadId, partsVerified: outcome.partsVerified }));
   else out(`adopted ${outcome.uploadId} as ${outcome.record.id} (${outcome.partsVerified} parts verified); run \`hoist resume\` to finish it`);
   return 0;
-}
-
-function findUpload(uploads: readonly RemoteUpload[], uploadId: string, where: string): RemoteUpload {
-  const found = uploads.find((upload) => upload.uploadId === uploadId);
-  if (!found) throw new Error(`no unfinished upload ${uploadId} under ${where}`);
-  return found;
 }

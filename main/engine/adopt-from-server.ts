@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { formatS3Url } from '../../shared/domain/s3-url.ts';
 import type { AddUploadRequest } from './engine-options.ts';
 import type { ByteSource, Clock, ObjectStore, RemoteUpload, StateStore, UploadRecord } from './ports.ts';
-import { chooseCandidate, inspectServerUpload, md5Cache } from './verify-server-parts.ts';
+import { chooseCandidate, digestCache, inspectServerUpload } from './verify-server-parts.ts';
 import type { AdoptionCandidate } from './verify-server-parts.ts';
 
 export interface AdoptDeps {
@@ -45,10 +45,10 @@ export async function adoptFromServer(deps: AdoptDeps, request: AddUploadRequest
   const candidates: AdoptionCandidate[] = [];
   const reasons: string[] = [];
   try {
-    const md5Of = md5Cache(reader);
+    const digestOf = digestCache(reader);
     for (const upload of untracked) {
       const remote = await objects.listParts(location, upload.uploadId, signal);
-      const inspected = await inspectServerUpload(upload, remote, stat.size, md5Of);
+      const inspected = await inspectServerUpload(upload, remote, stat.size, digestOf);
       if ('reason' in inspected) reasons.push(`${upload.uploadId}: ${inspected.reason}`);
       else candidates.push(inspected);
     }
@@ -91,9 +91,9 @@ function recordAdoption(
     },
     chosen.plan,
   );
-  store.setUploadId(id, chosen.upload.uploadId);
+  store.setUploadId(id, chosen.upload.uploadId, chosen.checksumAlgorithm);
   store.setExpiresAt(id, expiresAt(deps, record, chosen.upload));
-  for (const part of chosen.verified) store.markPartDone(id, part.partNumber, part.etag, part.md5);
+  for (const part of chosen.verified) store.markPartDone(id, part.partNumber, part.etag, part.md5, part.checksum);
   store.recordEvent({
     uploadRecordId: id,
     kind: 'adopted',

@@ -18,7 +18,8 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /**
  * What hosts show of one upload: the record, its progress and its current
  * speed. An upload stopped by a changed source shows as 'conflict' whatever
- * its stored state, because it waits for the user's choice, not for a retry.
+ * its stored state, because it waits for the user's choice, not for a retry;
+ * one whose source file was gone at the last check shows as 'missing'.
  */
 export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, speed: number): UploadView {
   const left = upload.size - progress.bytesDone;
@@ -30,7 +31,7 @@ export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, sp
     endpoint: upload.endpoint ?? null,
     region: upload.region,
     targetId: upload.targetId,
-    state: upload.conflict !== null ? 'conflict' : upload.state,
+    state: viewState(upload),
     ...progress,
     bytesTotal: upload.size,
     partSize: upload.partSize,
@@ -45,4 +46,10 @@ export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, sp
     speed,
     etaSeconds: upload.state === 'completed' ? 0 : speed > 0 ? left / speed : null,
   };
+}
+
+function viewState(upload: UploadRecord): UploadView['state'] {
+  if (upload.conflict !== null) return 'conflict';
+  if (upload.sourceMissing && upload.state !== 'completed' && upload.state !== 'cancelled') return 'missing';
+  return upload.state;
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { planParts } from '../../shared/domain/part-plan.ts';
 import { readNewSource, restartWithNewSource } from './conflict-restart.ts';
+import { digestMatches, digestPart } from './part-digest.ts';
 import type { RestartDeps } from './conflict-restart.ts';
 import type { PlannedReuse, UploadRecord } from './ports.ts';
 import { assertSourceUnchanged } from './source-check.ts';
@@ -14,7 +14,7 @@ export function reusedMessage(kept: number): string {
  * grew, a file edited near its end). The new version is cut with the recorded
  * part size; a part recorded done is kept only when the new plan has the very
  * same range under the same part number and its bytes, read again from the new
- * file, have the MD5 recorded when it was sent: what the server holds for it is
+ * file, have the digests recorded when it was sent: what the server holds for it is
  * then exactly the new file's bytes. Everything else is sent again (the grown
  * region is new parts). The multipart upload stays, so kept parts are not paid
  * for twice; ListParts on the next run still checks the server has them.
@@ -36,8 +36,8 @@ export async function reuseUnchangedParts(deps: RestartDeps, upload: UploadRecor
       const old = recorded.get(part.partNumber);
       let kept: PlannedReuse['kept'] = null;
       if (old && old.state === 'done' && old.etag && old.md5 && old.offset === part.offset && old.size === part.size) {
-        const md5 = createHash('md5').update(await reader.read(part.offset, part.size)).digest('hex');
-        if (md5 === old.md5) kept = { etag: old.etag, md5: old.md5 };
+        const digest = digestPart(await reader.read(part.offset, part.size));
+        if (digestMatches(old, digest)) kept = { etag: old.etag, md5: digest.md5Hex, checksum: digest.checksum };
       }
       plan.push({ ...part, kept });
     }

@@ -1,9 +1,20 @@
-import type { ObjectStore, RemoteUpload } from './ports.ts';
+import type { ObjectStore, RemoteUpload, StateStore } from './ports.ts';
 
 /** An unfinished multipart upload on the server, with what it holds. */
 export interface Orphan extends RemoteUpload {
   parts: number;
   bytes: number;
+}
+
+/** A server upload, with the id of the local upload continuing it (null: nobody is, it is an orphan). */
+export type Tracked<T extends RemoteUpload> = T & { hoistId: string | null };
+
+/** Where to look: a bucket and prefix on one server, and the state database that may be continuing some uploads there. */
+export interface OrphanScope {
+  objects: ObjectStore;
+  store: Pick<StateStore, 'listUnfinished'>;
+  bucket: string;
+  prefix: string;
 }
 
 /** ListParts requests in flight at once: enough to list thousands quickly without hammering the server. */
@@ -43,8 +54,33 @@ export async function listOrphans(objects: ObjectStore, bucket: string, prefix: 
   return listed.filter((orphan): orphan is Orphan => orphan !== undefined);
 }
 
+/**
+ * Every unfinished multipart upload under the scope's prefix with its parts
+ * and bytes, each marked with the local upload continuing it: the CLI and the
+ * app show those as Hoist's and never abort them as orphans (cancel is for them).
+ */
+export async function listTrackedOrphans(scope: OrphanScope, signal?: AbortSignal): Promise<Array<Tracked<Orphan>>> {
+  return markTracked(scope, await listOrphans(scope.objects, scope.bucket, scope.prefix, signal));
+}
+
+/** The uploads under the prefix, marked as listTrackedOrphans does, without asking for their parts (one request per page, not per upload). */
+export async function listServerUploads(scope: OrphanScope, signal?: AbortSignal): Promise<Array<Tracked<RemoteUpload>>> {
+  return markTracked(scope, await scope.objects.listMultipartUploads(scope.bucket, scope.prefix, signal));
+}
+
+/** One upload under the prefix by its id, found by listing (aborting it needs its key); undefined when the server has none. */
+export async function findServerUpload(scope: OrphanScope, uploadId: string, signal?: AbortSignal): Promise<Tracked<RemoteUpload> | undefined> {
+  return (await listServerUploads(scope, signal)).find((upload) => upload.uploadId === uploadId);
+}
+
+function markTracked<T extends RemoteUpload>(scope: OrphanScope, uploads: readonly T[]): Array<Tracked<T>> {
+  const unfinished = scope.store.listUnfinished().filter((upload) => upload.uploadId && upload.bucket === scope.bucket);
+  const hoistIds = new Map(unfinished.map((upload) => [upload.uploadId, upload.id]));
+  return uploads.map((upload) => ({ ...upload, hoistId: hoistIds.get(upload.uploadId) ?? null }));
+}
+
 /** Uploads started before `now - olderThanMs`; one without a start time is never taken for old. */
-export function olderThan(uploads: readonly RemoteUpload[], olderThanMs: number | undefined, now: number): RemoteUpload[] {
+export function olderThan<T extends RemoteUpload>(uploads: readonly T[], olderThanMs: number | undefined, now: number): T[] {
   if (olderThanMs === undefined) return [...uploads];
   return uploads.filter((upload) => upload.initiated !== null && upload.initiated <= now - olderThanMs);
 }

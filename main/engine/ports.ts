@@ -50,7 +50,14 @@ export interface UploadRecord extends TargetConfig, ObjectLocation {
   conflict: string | null;
   /** When the server will discard the current unfinished multipart upload; null when it never does or there is none. */
   expiresAt: number | null;
+  /** The checksum the multipart upload was created with, sent with every part and with Complete; null: Content-MD5 only. */
+  checksumAlgorithm: ChecksumAlgorithm | null;
+  /** The source was missing or unreadable at the last check: kept, with its server parts, until the user decides. */
+  sourceMissing: boolean;
 }
+
+/** Checksums beyond MD5 that Hoist computes for every part while reading it. */
+export type ChecksumAlgorithm = 'sha256';
 
 export interface PartRecord {
   uploadRecordId: string;
@@ -62,7 +69,7 @@ export interface PartRecord {
   etag: string | null;
   /** MD5 of the part's bytes, hex. Recorded before the part is sent, so a part the server has but we never recorded can be recognised. */
   md5: string | null;
-  /** A stronger checksum, "algorithm:hex"; null when not computed. */
+  /** A stronger checksum, "sha256:hex", taken from the same read as the MD5; null when not computed (older records). */
   checksum: string | null;
   updatedAt: number;
 }
@@ -70,13 +77,23 @@ export interface PartRecord {
 export interface UploadEvent {
   uploadRecordId: string;
   at: number;
-  kind: 'created' | 'resumed' | 'restarted' | 'adopted-part' | 'adopted' | 'completed' | 'failed' | 'paused' | 'cancelled';
+  kind: 'created' | 'resumed' | 'restarted' | 'adopted-part' | 'adopted' | 'probed' | 'completed' | 'failed' | 'paused' | 'cancelled' | 'source-missing';
   message: string;
 }
 
 export type NewUpload = Omit<
   UploadRecord,
-  'updatedAt' | 'completedAt' | 'lastError' | 'restarts' | 'etag' | 'uploadId' | 'targetId' | 'conflict' | 'expiresAt'
+  | 'updatedAt'
+  | 'completedAt'
+  | 'lastError'
+  | 'restarts'
+  | 'etag'
+  | 'uploadId'
+  | 'targetId'
+  | 'conflict'
+  | 'expiresAt'
+  | 'checksumAlgorithm'
+  | 'sourceMissing'
 > & { targetId?: string | null };
 
 /** What an upload knows about its source and how it is cut into parts: replaced together when the source changed. */
@@ -87,8 +104,25 @@ export interface PlannedReuse {
   partNumber: number;
   offset: number;
   size: number;
-  kept: { etag: string; md5: string } | null;
+  kept: { etag: string; md5: string; checksum: string | null } | null;
 }
+
+/**
+ * What a server does with the integrity headers Hoist can send, probed once
+ * per endpoint and bucket (see probe-capabilities.ts). 'verified': a wrong
+ * value is refused; 'ignored': accepted, right or wrong; 'rejected': a request
+ * carrying even a right value is refused, so it is never sent there.
+ */
+export interface TargetCapabilities {
+  contentMd5: HeaderSupport;
+  checksumSha256: HeaderSupport;
+  /** ListParts reports each part's SHA-256 for an upload created with that algorithm. */
+  returnsChecksums: boolean;
+  /** A part's ETag is the MD5 of its bytes (not so with SSE-KMS, for one): only then can an ETag vouch for bytes. */
+  etagIsMd5: boolean;
+  probedAt: number;
+}
+export type HeaderSupport = 'verified' | 'ignored' | 'rejected';
 
 /** What the engine needs from durable state. Every method is synchronous and durable when it returns. */
 export interface StateStore {
@@ -100,20 +134,25 @@ export interface StateStore {
   listUnfinished(): UploadRecord[];
   findUnfinished(path: string, location: ObjectLocation, endpoint: string | undefined): UploadRecord | undefined;
   listParts(id: string): PartRecord[];
-  setUploadId(id: string, uploadId: string | null): void;
+  /** The multipart upload now in use and the checksum algorithm it was created with. */
+  setUploadId(id: string, uploadId: string | null, checksumAlgorithm?: ChecksumAlgorithm | null): void;
   setState(id: string, state: UploadState, lastError?: string | null): void;
   /** Recorded before a part's first byte is sent: the part's MD5 is known from here on. */
   markPartStarted(id: string, partNumber: number, md5: string, checksum: string | null): void;
-  /** Recorded after the server acknowledged the part. */
-  markPartDone(id: string, partNumber: number, etag: string, md5?: string): void;
+  /** Recorded after the server acknowledged the part; md5 and checksum only when not recorded at its start (adopted parts). */
+  markPartDone(id: string, partNumber: number, etag: string, md5?: string, checksum?: string | null): void;
   /** A part that did not finish goes back to pending (its MD5 stays recorded). */
   markPartPending(id: string, partNumber: number): void;
   /** The server lost the upload: a fresh multipart upload replaces it, every part is pending again, restarts + 1. */
-  restartUpload(id: string, newUploadId: string | null): void;
+  restartUpload(id: string, newUploadId: string | null, checksumAlgorithm?: ChecksumAlgorithm | null): void;
   /** Completed: also clears lastError, conflict and expiresAt. */
   markCompleted(id: string, etag: string | null): void;
   setConflict(id: string, conflict: string | null): void;
   setExpiresAt(id: string, expiresAt: number | null): void;
+  setSourceMissing(id: string, missing: boolean): void;
+  /** What was probed for this endpoint (undefined: AWS itself) and bucket; undefined when never probed. */
+  getCapabilities(endpoint: string | undefined, bucket: string): TargetCapabilities | undefined;
+  saveCapabilities(endpoint: string | undefined, bucket: string, capabilities: TargetCapabilities): void;
   /**
    * The user chose to upload the changed source from the start, in one
    * transaction: the new source facts, every part replaced by the new plan
@@ -139,6 +178,21 @@ export interface RemotePart {
   partNumber: number;
   etag: string;
   size: number;
+  /** The part's SHA-256 (base64) when the server reports it. */
+  checksumSha256?: string;
+}
+
+/** The integrity headers to send with a body; a digest left out is not sent. */
+export interface BodyDigests {
+  md5Base64?: string;
+  sha256Base64?: string;
+}
+
+/** A part as CompleteMultipartUpload lists it; the checksum goes when the upload was created with one. */
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+  checksumSha256?: string;
 }
 
 /** An unfinished multipart upload as ListMultipartUploads reports it. */
@@ -164,13 +218,13 @@ export interface SendOptions {
 
 /** The S3 calls the engine makes, for one target. Errors are thrown as S3Failure (see errors.ts). */
 export interface ObjectStore {
-  createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }>;
+  createMultipartUpload(location: ObjectLocation, options?: { checksumAlgorithm?: ChecksumAlgorithm }): Promise<{ uploadId: string }>;
   uploadPart(
     location: ObjectLocation,
     uploadId: string,
     partNumber: number,
     body: Uint8Array,
-    md5Base64: string,
+    digests: BodyDigests,
     options?: SendOptions,
   ): Promise<{ etag: string }>;
   /** Every part the server holds for the upload, all pages read. */
@@ -178,7 +232,7 @@ export interface ObjectStore {
   completeMultipartUpload(
     location: ObjectLocation,
     uploadId: string,
-    parts: ReadonlyArray<{ partNumber: number; etag: string }>,
+    parts: ReadonlyArray<CompletedPart>,
     signal?: AbortSignal,
   ): Promise<{ etag: string | null }>;
   abortMultipartUpload(location: ObjectLocation, uploadId: string): Promise<void>;
@@ -186,7 +240,7 @@ export interface ObjectStore {
   listMultipartUploads(bucket: string, prefix?: string, signal?: AbortSignal): Promise<RemoteUpload[]>;
   /** undefined when there is no such object. */
   headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined>;
-  putObject(location: ObjectLocation, body: Uint8Array, md5Base64: string, options?: SendOptions): Promise<{ etag: string }>;
+  putObject(location: ObjectLocation, body: Uint8Array, digests: BodyDigests, options?: SendOptions): Promise<{ etag: string }>;
   /** A cheap request without a body that fails as the real request would for a missing bucket or wrong credentials. */
   checkAccess(location: ObjectLocation, signal?: AbortSignal): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { checksumFromBase64 } from './part-digest.ts';
 import type { PartRecord, RemotePart } from './ports.ts';
 
 export type PartDecision =
@@ -18,6 +19,7 @@ export function unquoteEtag(etag: string | null | undefined): string {
  * ETag and size; a part the server has but we never recorded as done (the
  * process died between the server's answer and our write) is adopted only
  * when the server's ETag equals the MD5 we recorded before sending it.
+ * Where the server lists a part's SHA-256, it must equal the recorded one too.
  */
 export function reconcileParts(local: readonly PartRecord[], remote: readonly RemotePart[]): PartDecision[] {
   const remoteByNumber = new Map(remote.map((part) => [part.partNumber, part]));
@@ -28,6 +30,10 @@ export function reconcileParts(local: readonly PartRecord[], remote: readonly Re
     }
     if (onServer.size !== part.size) {
       return { partNumber: part.partNumber, action: 'send', reason: `server has ${onServer.size} bytes, expected ${part.size}` };
+    }
+    const serverChecksum = checksumFromBase64(onServer.checksumSha256);
+    if (serverChecksum && part.checksum && serverChecksum !== part.checksum) {
+      return { partNumber: part.partNumber, action: 'send', reason: 'server checksum differs from the recorded one' };
     }
     const serverEtag = unquoteEtag(onServer.etag);
     if (part.state === 'done') {

@@ -7,7 +7,9 @@ import type { StateStore } from './ports.ts';
  * Records how a run ended that did not complete, and fills in the result.
  * Stopped by the user or the host: paused, or queued to run again. A changed
  * source: a conflict the user settles (resolveConflict), stored as a failure
- * with its reason. Anything else: a failure a retry may fix. Returns a message
+ * with its reason. A source gone or unreadable: kept with its server parts,
+ * marked missing until a run finds it again. Anything else: a failure a retry
+ * may fix. Returns a message
  * to log for errors nobody put into words (neither S3 nor source errors).
  */
 export function recordRunEnd(store: StateStore, id: string, error: unknown, signal: AbortSignal, result: RunResult): string | undefined {
@@ -20,10 +22,12 @@ export function recordRunEnd(store: StateStore, id: string, error: unknown, sign
     return undefined;
   }
   const conflict = error instanceof SourceError && error.code === 'changed';
+  const missing = error instanceof SourceError && (error.code === 'missing' || error.code === 'unreadable');
   result.outcome = conflict ? 'conflict' : 'failed';
-  result.error = describeError(error);
+  result.error = missing ? `source missing: ${describeError(error)}; the upload is kept until the file is back (retry) or it is cancelled` : describeError(error);
   if (exists) {
     if (conflict) store.setConflict(id, result.error);
+    if (missing) store.setSourceMissing(id, true);
     store.setState(id, 'failed', result.error);
     store.recordEvent({ uploadRecordId: id, kind: 'failed', message: result.error });
   }

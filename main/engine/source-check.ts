@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { SourceError } from './errors.ts';
+import { digestMatches, digestPart } from './part-digest.ts';
 import type { ByteSource, PartRecord, UploadRecord } from './ports.ts';
 
 /**
@@ -40,7 +40,7 @@ export function choosePartsToVerify<P extends { partNumber: number }>(done: read
  * Equal size, mtime and fingerprint still allow bytes changed in the middle of
  * the file (an mtime restored with `touch -d`). Completed parts are re-read and
  * their MD5 compared with the one recorded when they were sent: a sample on
- * every resume, or every part when asked.
+ * every resume, or every part when asked. Its SHA-256 too, when recorded.
  */
 export async function assertCompletedPartsUnchanged(
   source: ByteSource,
@@ -55,8 +55,7 @@ export async function assertCompletedPartsUnchanged(
   const reader = await source.open(record.path);
   try {
     for (const part of chosen) {
-      const md5 = createHash('md5').update(await reader.read(part.offset, part.size)).digest('hex');
-      if (md5 !== part.md5) {
+      if (!digestMatches(part, digestPart(await reader.read(part.offset, part.size)))) {
         throw new SourceError(
           'changed',
           `${record.path} changed since the upload started (part ${part.partNumber} reads differently); its parts will not be mixed`,

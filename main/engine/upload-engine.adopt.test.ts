@@ -18,7 +18,7 @@ async function serverUpload(content: Buffer, parts: number[], options: { damaged
   for (const partNumber of parts) {
     const offset = (partNumber - 1) * PART;
     const bytes = options.damaged?.includes(partNumber) ? randomBytes(Math.min(PART, content.length - offset)) : content.subarray(offset, offset + PART);
-    await fixture.s3.uploadPart(location, uploadId, partNumber, bytes, createHash('md5').update(bytes).digest('base64'));
+    await fixture.s3.uploadPart(location, uploadId, partNumber, bytes, { md5Base64: createHash('md5').update(bytes).digest('base64') });
   }
   return uploadId;
 }
@@ -88,7 +88,7 @@ describe('adopting an unfinished upload the state database lost', () => {
     const uploadId = await serverUpload(content, [2]);
     const damaged = await serverUpload(content, [1], { damaged: [1] });
     const odd = await fixture.s3.createMultipartUpload(LOCATION);
-    await fixture.s3.uploadPart(LOCATION, odd.uploadId, 1, Buffer.alloc(MiB), createHash('md5').update(Buffer.alloc(MiB)).digest('base64'));
+    await fixture.s3.uploadPart(LOCATION, odd.uploadId, 1, Buffer.alloc(MiB), { md5Base64: createHash('md5').update(Buffer.alloc(MiB)).digest('base64') });
 
     expect(await engine.adoptFromServer(request(path), 'nope')).toEqual({ reason: expect.stringContaining('has no unfinished upload nope') });
     expect(await engine.adoptFromServer(request(path), damaged)).toEqual({ reason: `${damaged}: none of its 1 parts matches the file` });

@@ -67,7 +67,7 @@ describe('UploadEngine: a changed source', () => {
     expect(engine.snapshot([id])[0]?.state).toBe('conflict');
   });
 
-  it('a missing source is a plain failure, not a conflict', async () => {
+  it('a missing source is not a conflict: it shows as missing (see upload-engine.missing.test.ts)', async () => {
     const engine = f.newEngine();
     const upload = await interruptedUpload(engine);
     rmSync(upload.path);
@@ -77,7 +77,7 @@ describe('UploadEngine: a changed source', () => {
     expect(result.outcome).toBe('failed');
     expect(result.error).toMatch(/file not found/);
     expect(f.store.getUpload(upload.id)).toMatchObject({ state: 'failed', conflict: null, lastError: result.error });
-    expect(engine.snapshot([upload.id])[0]?.state).toBe('failed');
+    expect(engine.snapshot([upload.id])[0]?.state).toBe('missing');
   });
 
   it('clears the conflict when the file is put back as it was, and completes', async () => {

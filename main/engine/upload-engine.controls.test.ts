@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Clock, ObjectLocation, ObjectStore, SendOptions, TargetConfig } from './ports.ts';
+import type { BodyDigests, Clock, ObjectLocation, ObjectStore, SendOptions, TargetConfig } from './ports.ts';
 import { systemClock } from './system-clock.ts';
 import { FILE_SIZE, MiB, useEngineFixture } from './testing/engine-fixture.ts';
 import { fatalFailure, MemoryObjectStore } from './testing/memory-object-store.ts';
@@ -153,11 +153,11 @@ class CountingObjectStore extends MemoryObjectStore {
   inFlight = 0;
   readonly atArrival = new Map<number, number>();
 
-  override async uploadPart(location: ObjectLocation, uploadId: string, partNumber: number, body: Uint8Array, md5: string, options?: SendOptions) {
+  override async uploadPart(location: ObjectLocation, uploadId: string, partNumber: number, body: Uint8Array, digests: BodyDigests, options?: SendOptions) {
     this.inFlight += 1;
     this.atArrival.set(partNumber, this.inFlight);
     try {
-      return await super.uploadPart(location, uploadId, partNumber, body, md5, options);
+      return await super.uploadPart(location, uploadId, partNumber, body, digests, options);
     } finally {
       this.inFlight -= 1;
     }

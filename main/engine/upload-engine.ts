@@ -7,6 +7,7 @@ import { abortOnServer, restartWithNewSource } from './conflict-restart.ts';
 import { reuseUnchangedParts } from './conflict-reuse.ts';
 import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
+import { CapabilityCache } from './capability-cache.ts';
 import { EngineEvents } from './engine-events.ts';
 import { StoppedError } from './errors.ts';
 import { ObjectStoreCache } from './object-store-cache.ts';
@@ -41,6 +42,7 @@ export class UploadEngine {
   private readonly objectStores: ObjectStoreCache;
   private readonly meters = new Map<string, SpeedMeter>();
   private readonly events: EngineEvents;
+  private readonly capabilities: CapabilityCache;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -51,6 +53,7 @@ export class UploadEngine {
     this.uploadSlots = new SlotPool(this.options.maxActiveUploads);
     this.bandwidth = new TokenBucket(deps.clock, this.options.bandwidthLimit);
     this.objectStores = new ObjectStoreCache(deps.objectStoreFor);
+    this.capabilities = new CapabilityCache(deps.store, deps.clock);
     this.events = new EngineEvents(this.options.progressIntervalMs, (ids) => this.progressEvent(ids));
   }
 
@@ -292,14 +295,16 @@ export class UploadEngine {
         this.emit({ type: 'finished', result });
         return result;
       }
+      const objects = this.objectStoreFor(record);
       const job = new UploadJob(record, {
         store,
-        objects: this.objectStoreFor(record),
+        objects,
         source: this.deps.source,
         clock: this.deps.clock,
         pool: this.partSlots,
         retryPolicy: this.options.retryPolicy,
         verify: this.options.verify,
+        capabilities: (upload, retry) => this.capabilities.for(upload, objects, retry),
         expiresAt: (upload) => this.expiresAtFor(upload),
         throttle: (bytes, signal) => this.bandwidth.take(bytes, signal),
         onChange: (changed) => this.markDirty(changed),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { findCoverageGap } from '../../shared/domain/part-plan.ts';
 import { crashPoint } from './crash-points.ts';
 import { probeOnFailure } from './probe-on-failure.ts';
@@ -6,7 +5,22 @@ import { assertCompletedPartsUnchanged, assertSourceUnchanged } from './source-c
 import type { VerifyMode } from './source-check.ts';
 import { IntegrityError, S3Failure, SourceError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
-import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, SendOptions, StateStore, UploadRecord } from './ports.ts';
+import { checksumAlgorithmFor, checksumToBase64, digestMatches, digestPart, headersFor } from './part-digest.ts';
+import type { PartDigest } from './part-digest.ts';
+import type {
+  ByteReader,
+  ByteSource,
+  Clock,
+  CompletedPart,
+  ObjectLocation,
+  ObjectStore,
+  PartRecord,
+  SendOptions,
+  StateStore,
+  TargetCapabilities,
+  UploadRecord,
+} from './ports.ts';
+import { ASSUMED_CAPABILITIES } from './probe-capabilities.ts';
 import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
 import { RetryBudget, throwIfStopped, withRetries } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-budget.ts';
@@ -26,6 +40,8 @@ export interface JobDeps {
   throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
   /** How many completed parts to re-read on resume. */
   verify: VerifyMode;
+  /** What the upload's target does with integrity headers (probed once per target). */
+  capabilities: (upload: UploadRecord, retry: <T>(attempt: () => Promise<T>) => Promise<T>) => Promise<TargetCapabilities>;
   /** Something changed that a progress display would show. */
   onChange: (id: string) => void;
   log: (id: string, message: string) => void;
@@ -49,6 +65,7 @@ export class UploadJob {
   private totalParts = 0;
   private readonly budget: RetryBudget;
   private readonly location: ObjectLocation;
+  private capabilities: TargetCapabilities = { ...ASSUMED_CAPABILITIES, probedAt: 0 };
 
   constructor(
     private record: UploadRecord,
@@ -76,6 +93,8 @@ export class UploadJob {
     await assertCompletedPartsUnchanged(this.deps.source, this.record, store.listParts(this.id), this.deps.verify);
     // The file is as recorded again (put back as it was): nothing left to decide.
     if (this.record.conflict !== null) store.setConflict(this.id, null);
+    if (this.record.sourceMissing) store.setSourceMissing(this.id, false);
+    this.capabilities = await this.deps.capabilities(this.record, (attempt) => this.retry(attempt, signal, 'checking what the server verifies'));
     store.setState(this.id, 'uploading', null);
     this.deps.onChange(this.id);
     if (this.record.singlePut) {
@@ -120,12 +139,12 @@ export class UploadJob {
     if (!current) throw new IntegrityError('the upload was removed while running');
     this.record = current;
     if (!current.uploadId) {
-      const { uploadId } = await this.retry(() => this.deps.objects.createMultipartUpload(this.location), signal, 'CreateMultipartUpload');
+      const { uploadId, checksumAlgorithm } = await this.createMultipartUpload(signal);
       crashPoint('upload-created');
-      store.setUploadId(this.id, uploadId);
+      store.setUploadId(this.id, uploadId, checksumAlgorithm);
       store.setExpiresAt(this.id, this.deps.expiresAt(current));
       crashPoint('upload-id-recorded');
-      this.record = { ...current, uploadId };
+      this.record = { ...current, uploadId, checksumAlgorithm };
       return uploadId;
     }
     let remote;
@@ -165,8 +184,8 @@ export class UploadJob {
       this.markCompleted(head.etag, 'the previous run had completed it before stopping');
       return 'completed';
     }
-    const { uploadId } = await this.retry(() => objects.createMultipartUpload(this.location), signal, 'CreateMultipartUpload');
-    store.restartUpload(this.id, uploadId);
+    const { uploadId, checksumAlgorithm } = await this.createMultipartUpload(signal);
+    store.restartUpload(this.id, uploadId, checksumAlgorithm);
     store.setExpiresAt(this.id, this.deps.expiresAt(this.record));
     store.recordEvent({
       uploadRecordId: this.id,
@@ -175,10 +194,18 @@ export class UploadJob {
     });
     this.deps.log(this.id, 'the server discarded the unfinished upload; starting again');
     this.restartedThisRun = true;
-    this.record = { ...this.record, uploadId, restarts: this.record.restarts + 1 };
+    this.record = { ...this.record, uploadId, checksumAlgorithm, restarts: this.record.restarts + 1 };
     this.refreshCounts();
     this.deps.onChange(this.id);
     return uploadId;
+  }
+
+  /** A new multipart upload, with the SHA-256 checksum where the target verifies it. */
+  private async createMultipartUpload(signal: AbortSignal) {
+    const checksumAlgorithm = checksumAlgorithmFor(this.capabilities);
+    const options = checksumAlgorithm ? { checksumAlgorithm } : {};
+    const { uploadId } = await this.retry(() => this.deps.objects.createMultipartUpload(this.location, options), signal, 'CreateMultipartUpload');
+    return { uploadId, checksumAlgorithm };
   }
 
   private async sendMissingParts(uploadId: string, signal: AbortSignal): Promise<void> {
@@ -196,26 +223,30 @@ export class UploadJob {
     const { store, objects } = this.deps;
     throwIfStopped(signal);
     const bytes = await reader.read(part.offset, part.size);
-    const md5 = createHash('md5').update(bytes).digest();
-    const md5Hex = md5.toString('hex');
-    if (part.md5 && part.md5 !== md5Hex) {
+    const digest = digestPart(bytes);
+    // Digests recorded by an earlier attempt at this part must still hold.
+    if ((part.md5 !== null || part.checksum !== null) && !digestMatches(part, digest)) {
       throw new SourceError('changed', `${this.record.path} changed since the upload started (part ${part.partNumber} reads differently); its parts will not be mixed`);
     }
-    store.markPartStarted(this.id, part.partNumber, md5Hex, null);
+    store.markPartStarted(this.id, part.partNumber, digest.md5Hex, digest.checksum);
     crashPoint('part-started');
     try {
       const { etag } = await this.retry(
         () => {
           this.inFlight.set(part.partNumber, 0);
           return probeOnFailure(
-            () =>
-              objects.uploadPart(
-                this.location,
-                uploadId,
+            async () =>
+              this.checkedEtag(
                 part.partNumber,
-                bytes,
-                md5.toString('base64'),
-                this.sendOptions(part.partNumber, signal),
+                digest,
+                await objects.uploadPart(
+                  this.location,
+                  uploadId,
+                  part.partNumber,
+                  bytes,
+                  headersFor(digest, this.capabilities, this.record.checksumAlgorithm),
+                  this.sendOptions(part.partNumber, signal),
+                ),
               ),
             () => objects.listParts(this.location, uploadId, signal),
           );
@@ -236,6 +267,19 @@ export class UploadJob {
     this.doneParts += 1;
     this.budget.progressMade();
     this.deps.onChange(this.id);
+  }
+
+  /**
+   * Where ETags are MD5s, the server's ETag must be the MD5 of the bytes sent:
+   * the check that stands in for Content-MD5 on servers that ignore or refuse
+   * it. A mismatch is sent again.
+   */
+  private checkedEtag(partNumber: number, digest: PartDigest, answer: { etag: string }): { etag: string } {
+    const etag = unquoteEtag(answer.etag);
+    if (this.capabilities.etagIsMd5 && etag !== '' && etag !== digest.md5Hex) {
+      throw new S3Failure('retryable', `the server's ETag for part ${partNumber} is not the MD5 of the bytes sent`, 'BadDigest', undefined);
+    }
+    return answer;
   }
 
   private sendOptions(partNumber: number, signal: AbortSignal): SendOptions {
@@ -271,7 +315,7 @@ export class UploadJob {
               objects.completeMultipartUpload(
                 this.location,
                 uploadId,
-                parts.map((part) => ({ partNumber: part.partNumber, etag: part.etag as string })),
+                parts.map((part) => this.completedPart(part)),
                 signal,
               ),
             // RGW answers a Complete on an upload it no longer has with a retryable 500.
@@ -292,11 +336,19 @@ export class UploadJob {
     }
     const expected = multipartEtag(parts.map((part) => part.md5));
     const serverEtag = unquoteEtag(head.etag ?? completedEtag);
-    if (/-\d+$/.test(serverEtag) && expected && serverEtag !== expected) {
+    if (this.capabilities.etagIsMd5 && /-\d+$/.test(serverEtag) && expected && serverEtag !== expected) {
       throw new IntegrityError(`after completing, the object's ETag ${serverEtag} is not the expected ${expected}`);
     }
     this.markCompleted(head.etag ?? completedEtag, undefined);
     return 'completed';
+  }
+
+  private completedPart(part: PartRecord): CompletedPart {
+    const checksumSha256 = this.record.checksumAlgorithm === 'sha256' ? checksumToBase64(part.checksum) : undefined;
+    if (this.record.checksumAlgorithm === 'sha256' && !checksumSha256) {
+      throw new IntegrityError(`part ${part.partNumber} has no recorded SHA-256, which this upload's Complete must name`);
+    }
+    return { partNumber: part.partNumber, etag: part.etag as string, ...(checksumSha256 ? { checksumSha256 } : {}) };
   }
 
   private async runSinglePut(signal: AbortSignal): Promise<void> {
@@ -308,13 +360,14 @@ export class UploadJob {
     } finally {
       await reader.close();
     }
-    const md5 = createHash('md5').update(bytes).digest();
-    store.markPartStarted(this.id, 1, md5.toString('hex'), null);
+    const digest = digestPart(bytes);
+    store.markPartStarted(this.id, 1, digest.md5Hex, digest.checksum);
+    const headers = headersFor(digest, this.capabilities, checksumAlgorithmFor(this.capabilities));
     const { etag } = await this.retry(
       () => {
         this.inFlight.set(1, 0);
         return probeOnFailure(
-          () => objects.putObject(this.location, bytes, md5.toString('base64'), this.sendOptions(1, signal)),
+          async () => this.checkedEtag(1, digest, await objects.putObject(this.location, bytes, headers, this.sendOptions(1, signal))),
           () => objects.checkAccess(this.location, signal),
         );
       },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ByteReader, RemotePart, RemoteUpload } from './ports.ts';
-import { chooseCandidate, inspectServerUpload, md5Cache, partsToCheck, planFromServerParts } from './verify-server-parts.ts';
+import { chooseCandidate, digestCache, inspectServerUpload, partsToCheck, planFromServerParts } from './verify-server-parts.ts';
 import type { AdoptionCandidate } from './verify-server-parts.ts';
 
 const MiB = 1024 * 1024;
@@ -60,18 +60,33 @@ describe('inspectServerUpload', () => {
 
   it('verifies a part only when its ETag is the MD5 of the local bytes, reading each range once across uploads', async () => {
     const reader = bufferReader(content);
-    const md5Of = md5Cache(reader);
+    const digestOf = digestCache(reader);
     const remote = [part(1, 5 * MiB, etagOf(0, 5 * MiB)), part(2, 5 * MiB, '"00000000000000000000000000000000"'), part(3, 2 * MiB, etagOf(10 * MiB, 2 * MiB))];
-    const first = await inspectServerUpload(upload('u1'), remote, content.length, md5Of);
+    const first = await inspectServerUpload(upload('u1'), remote, content.length, digestOf);
     expect(first).toMatchObject({ partSize: 5 * MiB, serverParts: 3 });
     expect('verified' in first && first.verified.map((p) => p.partNumber)).toEqual([1, 3]);
     expect('verified' in first && first.verified[0]?.md5).toBe(etagOf(0, 5 * MiB).replace(/"/g, ''));
-    await inspectServerUpload(upload('u2'), remote, content.length, md5Of);
+    await inspectServerUpload(upload('u2'), remote, content.length, digestOf);
     expect(reader.reads).toBe(3);
   });
 
+  it('where the server lists SHA-256s, a part verifies only when that matches too, and the upload is known to use the algorithm', async () => {
+    const sha256Of = (offset: number, size: number) => createHash('sha256').update(content.subarray(offset, offset + size)).digest('base64');
+    const remote = [
+      { ...part(1, 5 * MiB, etagOf(0, 5 * MiB)), checksumSha256: sha256Of(0, 5 * MiB) },
+      { ...part(2, 5 * MiB, etagOf(5 * MiB, 5 * MiB)), checksumSha256: sha256Of(0, 5 * MiB) },
+    ];
+    const inspected = await inspectServerUpload(upload('u1'), remote, content.length, digestCache(bufferReader(content)));
+    expect('verified' in inspected && inspected.verified.map((p) => [p.partNumber, p.checksum])).toEqual([
+      [1, `sha256:${Buffer.from(sha256Of(0, 5 * MiB), 'base64').toString('hex')}`],
+    ]);
+    expect(inspected).toHaveProperty('checksumAlgorithm', 'sha256');
+    const plain = await inspectServerUpload(upload('u2'), [part(1, 5 * MiB, etagOf(0, 5 * MiB))], content.length, digestCache(bufferReader(content)));
+    expect(plain).toHaveProperty('checksumAlgorithm', null);
+  });
+
   it('reports why an upload cut differently is skipped', async () => {
-    const result = await inspectServerUpload(upload('u1'), [part(1, 1024)], content.length, md5Cache(bufferReader(content)));
+    const result = await inspectServerUpload(upload('u1'), [part(1, 1024)], content.length, digestCache(bufferReader(content)));
     expect(result).toEqual({ upload: upload('u1'), reason: expect.stringContaining('under the 5 MiB minimum') });
   });
 });
@@ -81,8 +96,9 @@ describe('chooseCandidate', () => {
     upload: upload(uploadId, initiated),
     partSize: 5 * MiB,
     plan: [],
-    verified: Array.from({ length: verified }, (_, i) => ({ partNumber: i + 1, etag: 'e', md5: 'm' })),
+    verified: Array.from({ length: verified }, (_, i) => ({ partNumber: i + 1, etag: 'e', md5: 'm', checksum: 'sha256:c' })),
     serverParts: verified,
+    checksumAlgorithm: null,
   });
 
   it('picks the most verified parts, the newest on a tie, and nothing when none verifies', () => {

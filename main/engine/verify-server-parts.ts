@@ -1,20 +1,23 @@
-import { createHash } from 'node:crypto';
 import { MAX_PARTS, MIN_PART_SIZE, planParts, usesSinglePut } from '../../shared/domain/part-plan.ts';
 import type { PlannedPart } from '../../shared/domain/part-plan.ts';
-import type { ByteReader, RemotePart, RemoteUpload } from './ports.ts';
+import { checksumFromBase64, digestPart } from './part-digest.ts';
+import type { PartDigest } from './part-digest.ts';
+import type { ByteReader, ChecksumAlgorithm, RemotePart, RemoteUpload } from './ports.ts';
 import { unquoteEtag } from './reconcile-parts.ts';
 
 /**
  * Deciding whether an unfinished multipart upload found on the server (with no
  * local record of it) holds parts of a local file. Nothing here trusts the
  * server's word: a part counts only when its size is the planned size at its
- * number and its ETag is the MD5 of exactly those local bytes.
+ * number and its ETag is the MD5 of exactly those local bytes (and its
+ * SHA-256, where the server lists one, theirs too).
  */
 
 export interface VerifiedPart {
   partNumber: number;
   etag: string;
   md5: string;
+  checksum: string;
 }
 
 export type ServerPlan = { partSize: number; parts: PlannedPart[] } | { reason: string };
@@ -26,6 +29,8 @@ export interface AdoptionCandidate {
   plan: PlannedPart[];
   verified: VerifiedPart[];
   serverParts: number;
+  /** The server lists SHA-256s for its parts: the upload was created with that algorithm, and Complete must name them. */
+  checksumAlgorithm: ChecksumAlgorithm | null;
 }
 
 /**
@@ -56,17 +61,17 @@ export function partsToCheck(plan: readonly PlannedPart[], remote: readonly Remo
   });
 }
 
-/** MD5s of file ranges, each range read once even when several server uploads ask for it. */
-export function md5Cache(reader: ByteReader): (offset: number, size: number) => Promise<string> {
-  const cache = new Map<string, Promise<string>>();
+/** Digests of file ranges, each range read once even when several server uploads ask for it. */
+export function digestCache(reader: ByteReader): (offset: number, size: number) => Promise<PartDigest> {
+  const cache = new Map<string, Promise<PartDigest>>();
   return (offset, size) => {
     const key = `${offset}:${size}`;
-    let md5 = cache.get(key);
-    if (!md5) {
-      md5 = reader.read(offset, size).then((bytes) => createHash('md5').update(bytes).digest('hex'));
-      cache.set(key, md5);
+    let digest = cache.get(key);
+    if (!digest) {
+      digest = reader.read(offset, size).then(digestPart);
+      cache.set(key, digest);
     }
-    return md5;
+    return digest;
   };
 }
 
@@ -75,17 +80,20 @@ export async function inspectServerUpload(
   upload: RemoteUpload,
   remote: readonly RemotePart[],
   fileSize: number,
-  md5Of: (offset: number, size: number) => Promise<string>,
+  digestOf: (offset: number, size: number) => Promise<PartDigest>,
 ): Promise<AdoptionCandidate | { upload: RemoteUpload; reason: string }> {
   const plan = planFromServerParts(fileSize, remote);
   if ('reason' in plan) return { upload, reason: plan.reason };
   const verified: VerifiedPart[] = [];
   for (const { planned, remote: part } of partsToCheck(plan.parts, remote)) {
-    const md5 = await md5Of(planned.offset, planned.size);
-    if (md5 === unquoteEtag(part.etag)) verified.push({ partNumber: part.partNumber, etag: part.etag, md5 });
+    const digest = await digestOf(planned.offset, planned.size);
+    if (digest.md5Hex !== unquoteEtag(part.etag)) continue;
+    if (part.checksumSha256 !== undefined && checksumFromBase64(part.checksumSha256) !== digest.checksum) continue;
+    verified.push({ partNumber: part.partNumber, etag: part.etag, md5: digest.md5Hex, checksum: digest.checksum });
   }
   verified.sort((a, b) => a.partNumber - b.partNumber);
-  return { upload, partSize: plan.partSize, plan: plan.parts, verified, serverParts: remote.length };
+  const checksumAlgorithm = remote.some((part) => part.checksumSha256 !== undefined) ? 'sha256' : null;
+  return { upload, partSize: plan.partSize, plan: plan.parts, verified, serverParts: remote.length, checksumAlgorithm };
 }
 
 /** The candidate with the most verified parts (the newest on a tie); none when nothing verifies. */

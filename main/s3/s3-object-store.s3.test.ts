@@ -78,8 +78,8 @@ describe('S3ObjectStore against a real server', () => {
     const { uploadId } = await store.createMultipartUpload(location);
     expect(uploadId).toMatch(/\S/);
 
-    const { etag: etag1 } = await store.uploadPart(location, uploadId, 1, part1, md5Base64(part1));
-    const { etag: etag2 } = await store.uploadPart(location, uploadId, 2, part2, md5Base64(part2));
+    const { etag: etag1 } = await store.uploadPart(location, uploadId, 1, part1, { md5Base64: md5Base64(part1) });
+    const { etag: etag2 } = await store.uploadPart(location, uploadId, 2, part2, { md5Base64: md5Base64(part2) });
     // A part's ETag is the MD5 of its bytes (no SSE here).
     expect(normalizeEtag(etag1)).toBe(md5Hex(part1));
     expect(normalizeEtag(etag2)).toBe(md5Hex(part2));
@@ -129,7 +129,7 @@ describe('S3ObjectStore against a real server', () => {
     const { uploadId } = await store.createMultipartUpload(location);
     // Non-last parts under 5 MiB are accepted by UploadPart; only Complete would reject them.
     const parts = [1, 2, 3, 4, 5].map((partNumber) => ({ partNumber, bytes: randomBytes(1000 + partNumber) }));
-    for (const { partNumber, bytes } of parts) await store.uploadPart(location, uploadId, partNumber, bytes, md5Base64(bytes));
+    for (const { partNumber, bytes } of parts) await store.uploadPart(location, uploadId, partNumber, bytes, { md5Base64: md5Base64(bytes) });
 
     const listed = await store.listParts(location, uploadId);
     expect(listed.map((part) => ({ ...part, etag: normalizeEtag(part.etag) }))).toEqual(
@@ -145,7 +145,7 @@ describe('S3ObjectStore against a real server', () => {
     const location = newLocation('aborted-list');
     const { uploadId } = await store.createMultipartUpload(location);
     const bytes = randomBytes(2048);
-    await store.uploadPart(location, uploadId, 1, bytes, md5Base64(bytes));
+    await store.uploadPart(location, uploadId, 1, bytes, { md5Base64: md5Base64(bytes) });
     await store.abortMultipartUpload(location, uploadId);
 
     const failure = await failureOf(() => store.listParts(location, uploadId));
@@ -160,7 +160,7 @@ describe('S3ObjectStore against a real server', () => {
     await store.abortMultipartUpload(location, uploadId);
 
     const bytes = randomBytes(4096);
-    const failure = await failureOf(() => store.uploadPart(location, uploadId, 1, bytes, md5Base64(bytes)));
+    const failure = await failureOf(() => store.uploadPart(location, uploadId, 1, bytes, { md5Base64: md5Base64(bytes) }));
     expect(failure.kind).toBe('upload-gone');
   });
 
@@ -178,11 +178,11 @@ describe('S3ObjectStore against a real server', () => {
     const location = newLocation('bad-digest');
     const { uploadId } = await store.createMultipartUpload(location);
     const good = randomBytes(3000);
-    await store.uploadPart(location, uploadId, 1, good, md5Base64(good));
+    await store.uploadPart(location, uploadId, 1, good, { md5Base64: md5Base64(good) });
 
     const bytes = randomBytes(3000);
     const wrongMd5 = md5Base64(randomBytes(3000));
-    const failure = await failureOf(() => store.uploadPart(location, uploadId, 2, bytes, wrongMd5));
+    const failure = await failureOf(() => store.uploadPart(location, uploadId, 2, bytes, { md5Base64: wrongMd5 }));
     expect(failure.code).toBe('BadDigest');
     expect(failure.kind).toBe('retryable');
     expect(failure.status).toBe(400);
@@ -196,7 +196,7 @@ describe('S3ObjectStore against a real server', () => {
     const store = storeWith();
     const location = newLocation('bad-digest-put');
     const bytes = randomBytes(1500);
-    const failure = await failureOf(() => store.putObject(location, bytes, md5Base64(randomBytes(1500))));
+    const failure = await failureOf(() => store.putObject(location, bytes, { md5Base64: md5Base64(randomBytes(1500)) }));
     expect(failure.code).toBe('BadDigest');
     expect(failure.kind).toBe('retryable');
     expect(await store.headObject(location)).toBeUndefined();
@@ -212,7 +212,7 @@ describe('S3ObjectStore against a real server', () => {
     const location = newLocation('empty');
     const empty = new Uint8Array(0);
     const sent: number[] = [];
-    const { etag } = await store.putObject(location, empty, md5Base64(empty), { onBytesSent: (count) => sent.push(count) });
+    const { etag } = await store.putObject(location, empty, { md5Base64: md5Base64(empty) }, { onBytesSent: (count) => sent.push(count) });
     expect(normalizeEtag(etag)).toBe(md5Hex(empty));
     expect(sent.reduce((sum, count) => sum + count, 0)).toBe(0);
     expect(await store.headObject(location)).toEqual({ size: 0, etag: expect.any(String) });
@@ -224,7 +224,7 @@ describe('S3ObjectStore against a real server', () => {
     const location = newLocation('put');
     const bytes = randomBytes(MiB + 4321);
     const sent: number[] = [];
-    const { etag } = await store.putObject(location, bytes, md5Base64(bytes), { onBytesSent: (count) => sent.push(count) });
+    const { etag } = await store.putObject(location, bytes, { md5Base64: md5Base64(bytes) }, { onBytesSent: (count) => sent.push(count) });
     expect(normalizeEtag(etag)).toBe(md5Hex(bytes));
     expect(sent.every((count) => count > 0)).toBe(true);
     expect(sent.reduce((sum, count) => sum + count, 0)).toBe(bytes.length);
@@ -237,7 +237,7 @@ describe('S3ObjectStore against a real server', () => {
     const { uploadId } = await store.createMultipartUpload(location);
     const bytes = randomBytes(3 * MiB + 17);
     const sent: number[] = [];
-    await store.uploadPart(location, uploadId, 1, bytes, md5Base64(bytes), { onBytesSent: (count) => sent.push(count) });
+    await store.uploadPart(location, uploadId, 1, bytes, { md5Base64: md5Base64(bytes) }, { onBytesSent: (count) => sent.push(count) });
     // Sent in several chunks as the socket takes them, never more than the body.
     expect(sent.length).toBeGreaterThan(1);
     expect(sent.reduce((sum, count) => sum + count, 0)).toBe(bytes.length);
@@ -258,7 +258,7 @@ describe('S3ObjectStore against a real server', () => {
 
     it('PutObject fails fatally, naming the bucket', async () => {
       const bytes = randomBytes(100);
-      const failure = await failureOf(() => storeWith().putObject(missing(), bytes, md5Base64(bytes)));
+      const failure = await failureOf(() => storeWith().putObject(missing(), bytes, { md5Base64: md5Base64(bytes) }));
       expect(failure.kind).toBe('fatal');
       expect(failure.code).toBe('NoSuchBucket');
       expect(failure.message).toContain(`bucket "${missing().bucket}" not found`);

@@ -13,7 +13,18 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ObjectHead, ObjectLocation, ObjectStore, RemotePart, RemoteUpload, SendOptions, TargetConfig } from '../engine/ports.ts';
+import type {
+  BodyDigests,
+  ChecksumAlgorithm,
+  CompletedPart,
+  ObjectHead,
+  ObjectLocation,
+  ObjectStore,
+  RemotePart,
+  RemoteUpload,
+  SendOptions,
+  TargetConfig,
+} from '../engine/ports.ts';
 import { classifyS3Error } from './classify-s3-error.ts';
 import { countingBody } from './counting-body.ts';
 
@@ -51,7 +62,9 @@ export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptio
     logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     // The SDK's default CRC32 makes stream bodies go aws-chunked with a trailer,
     // which RGW and other S3-compatible servers reject. Content-MD5 is what every
-    // implementation verifies, and the engine sends it on every part.
+    // implementation verifies; the engine sends it, and a SHA-256 header only to
+    // targets found to verify it (see probe-capabilities.ts), always as a header
+    // over a body of known length.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({
@@ -63,6 +76,14 @@ export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptio
       httpsAgent: new HttpsAgent(agentOptions),
     }),
   });
+}
+
+/** Content-MD5 and x-amz-checksum-sha256, each only when given. */
+function digestHeaders(digests: BodyDigests): { ContentMD5?: string; ChecksumSHA256?: string } {
+  return {
+    ...(digests.md5Base64 ? { ContentMD5: digests.md5Base64 } : {}),
+    ...(digests.sha256Base64 ? { ChecksumSHA256: digests.sha256Base64 } : {}),
+  };
 }
 
 /** Strips the quotes S3 puts around ETags (and that UploadPartCopy sometimes leaves off). */
@@ -81,9 +102,15 @@ export class S3ObjectStore implements ObjectStore {
     return new S3ObjectStore(createS3Client(target, options, credentials), target, options.listPartsPageSize);
   }
 
-  async createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }> {
+  async createMultipartUpload(location: ObjectLocation, options: { checksumAlgorithm?: ChecksumAlgorithm } = {}): Promise<{ uploadId: string }> {
     const output = await this.call('CreateMultipartUpload', location, () =>
-      this.client.send(new CreateMultipartUploadCommand({ Bucket: location.bucket, Key: location.key })),
+      this.client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          ...(options.checksumAlgorithm === 'sha256' ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
+        }),
+      ),
     );
     if (!output.UploadId) throw new Error('the server returned no upload id');
     return { uploadId: output.UploadId };
@@ -94,7 +121,7 @@ export class S3ObjectStore implements ObjectStore {
     uploadId: string,
     partNumber: number,
     body: Uint8Array,
-    md5Base64: string,
+    digests: BodyDigests,
     options: SendOptions = {},
   ): Promise<{ etag: string }> {
     const output = await this.call(`UploadPart ${partNumber}`, location, () =>
@@ -106,7 +133,7 @@ export class S3ObjectStore implements ObjectStore {
           PartNumber: partNumber,
           Body: countingBody(body, options.onBytesSent, options.beforeChunk),
           ContentLength: body.length,
-          ContentMD5: md5Base64,
+          ...digestHeaders(digests),
         }),
         { abortSignal: options.signal },
       ),
@@ -138,7 +165,12 @@ export class S3ObjectStore implements ObjectStore {
       });
       for (const part of page.Parts ?? []) {
         if (part.PartNumber === undefined) continue;
-        parts.push({ partNumber: part.PartNumber, etag: part.ETag ?? '', size: part.Size ?? -1 });
+        parts.push({
+          partNumber: part.PartNumber,
+          etag: part.ETag ?? '',
+          size: part.Size ?? -1,
+          ...(part.ChecksumSHA256 ? { checksumSha256: part.ChecksumSHA256 } : {}),
+        });
       }
       if (!page.IsTruncated || !page.NextPartNumberMarker) break;
       marker = page.NextPartNumberMarker;
@@ -149,7 +181,7 @@ export class S3ObjectStore implements ObjectStore {
   async completeMultipartUpload(
     location: ObjectLocation,
     uploadId: string,
-    parts: ReadonlyArray<{ partNumber: number; etag: string }>,
+    parts: ReadonlyArray<CompletedPart>,
     signal?: AbortSignal,
   ): Promise<{ etag: string | null }> {
     const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
@@ -159,7 +191,13 @@ export class S3ObjectStore implements ObjectStore {
           Bucket: location.bucket,
           Key: location.key,
           UploadId: uploadId,
-          MultipartUpload: { Parts: sorted.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+          MultipartUpload: {
+            Parts: sorted.map((part) => ({
+              PartNumber: part.partNumber,
+              ETag: part.etag,
+              ...(part.checksumSha256 ? { ChecksumSHA256: part.checksumSha256 } : {}),
+            })),
+          },
         }),
         { abortSignal: signal },
       ),
@@ -218,7 +256,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async putObject(location: ObjectLocation, body: Uint8Array, md5Base64: string, options: SendOptions = {}): Promise<{ etag: string }> {
+  async putObject(location: ObjectLocation, body: Uint8Array, digests: BodyDigests, options: SendOptions = {}): Promise<{ etag: string }> {
     const output = await this.call('PutObject', location, () =>
       this.client.send(
         new PutObjectCommand({
@@ -226,7 +264,7 @@ export class S3ObjectStore implements ObjectStore {
           Key: location.key,
           Body: countingBody(body, options.onBytesSent, options.beforeChunk),
           ContentLength: body.length,
-          ContentMD5: md5Base64,
+          ...digestHeaders(digests),
         }),
         { abortSignal: options.signal },
       ),

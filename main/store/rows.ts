@@ -1,4 +1,4 @@
-import type { PartRecord, PartState, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
+import type { ChecksumAlgorithm, PartRecord, PartState, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
 
 /** Rows as better-sqlite3 returns them (INTEGER as number: sizes and times stay below 2^53). */
 export interface UploadRow {
@@ -26,12 +26,14 @@ export interface UploadRow {
   target_id: string | null;
   conflict: string | null;
   expires_at: number | null;
+  checksum_algorithm: ChecksumAlgorithm | null;
+  source_missing: number;
 }
 
 /** The named parameters of the upload INSERT: what a new upload starts with. */
 export type UploadInsert = Omit<
   UploadRow,
-  'upload_id' | 'updated_at' | 'completed_at' | 'last_error' | 'restarts' | 'etag' | 'conflict' | 'expires_at'
+  'upload_id' | 'updated_at' | 'completed_at' | 'last_error' | 'restarts' | 'etag' | 'conflict' | 'expires_at' | 'checksum_algorithm' | 'source_missing'
 > & {
   now: number;
 };
@@ -93,6 +95,8 @@ export function toUpload(r: UploadRow): UploadRecord {
     targetId: r.target_id,
     conflict: r.conflict,
     expiresAt: r.expires_at,
+    checksumAlgorithm: r.checksum_algorithm,
+    sourceMissing: r.source_missing === 1,
   };
 }
 

@@ -50,8 +50,8 @@ describe('SqliteStateStore.reuseSource', () => {
   it('takes the new facts and plan, keeps the multipart upload, its expiry and the kept parts’ ETag and MD5', () => {
     vi.setSystemTime(9000);
     store.reuseSource('u1', SOURCE, [
-      { partNumber: 1, offset: 0, size: 10, kept: { etag: '"e1"', md5: 'm1' } },
-      { partNumber: 2, offset: 10, size: 10, kept: { etag: '"e2"', md5: 'm2' } },
+      { partNumber: 1, offset: 0, size: 10, kept: { etag: '"e1"', md5: 'm1', checksum: 'sha256:c1' } },
+      { partNumber: 2, offset: 10, size: 10, kept: { etag: '"e2"', md5: 'm2', checksum: null } },
       { partNumber: 3, offset: 20, size: 10, kept: null },
       { partNumber: 4, offset: 30, size: 2, kept: null },
     ]);
@@ -66,17 +66,17 @@ describe('SqliteStateStore.reuseSource', () => {
       restarts: 0,
       updatedAt: 9000,
     });
-    expect(store.listParts('u1').map((p) => [p.partNumber, p.offset, p.size, p.state, p.etag, p.md5])).toEqual([
-      [1, 0, 10, 'done', '"e1"', 'm1'],
-      [2, 10, 10, 'done', '"e2"', 'm2'],
-      [3, 20, 10, 'pending', null, null],
-      [4, 30, 2, 'pending', null, null],
+    expect(store.listParts('u1').map((p) => [p.partNumber, p.offset, p.size, p.state, p.etag, p.md5, p.checksum])).toEqual([
+      [1, 0, 10, 'done', '"e1"', 'm1', 'sha256:c1'],
+      [2, 10, 10, 'done', '"e2"', 'm2', null],
+      [3, 20, 10, 'pending', null, null, null],
+      [4, 30, 2, 'pending', null, null, null],
     ]);
   });
 
   it('is all or nothing', () => {
     const duplicate = [
-      { partNumber: 1, offset: 0, size: 10, kept: { etag: '"e1"', md5: 'm1' } },
+      { partNumber: 1, offset: 0, size: 10, kept: { etag: '"e1"', md5: 'm1', checksum: null } },
       { partNumber: 1, offset: 10, size: 22, kept: null },
     ];
     expect(() => store.reuseSource('u1', SOURCE, duplicate)).toThrow();

@@ -59,6 +59,8 @@ describe('SqliteStateStore', () => {
       targetId: null,
       conflict: null,
       expiresAt: null,
+      checksumAlgorithm: null,
+      sourceMissing: false,
     });
     expect(store.getUpload('u1')).toEqual(created);
     expect(store.listParts('u1')).toEqual(

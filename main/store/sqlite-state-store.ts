@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type {
+  ChecksumAlgorithm,
   NewUpload,
   ObjectLocation,
   PartRecord,
   PlannedReuse,
   SourceFacts,
   StateStore,
+  TargetCapabilities,
   UploadEvent,
   UploadRecord,
   UploadState,
@@ -97,8 +99,8 @@ export class SqliteStateStore implements StateStore {
     return this.s.listParts.all(id).map(toPart);
   }
 
-  setUploadId(id: string, uploadId: string | null): void {
-    expectChange(this.s.setUploadId.run(uploadId, Date.now(), id), `upload ${id}`);
+  setUploadId(id: string, uploadId: string | null, checksumAlgorithm: ChecksumAlgorithm | null = null): void {
+    expectChange(this.s.setUploadId.run(uploadId, checksumAlgorithm, Date.now(), id), `upload ${id}`);
   }
 
   setState(id: string, state: UploadState, lastError?: string | null): void {
@@ -113,18 +115,18 @@ export class SqliteStateStore implements StateStore {
     this.writePart(id, partNumber, (now) => this.s.partStarted.run(md5, checksum, now, id, partNumber));
   }
 
-  markPartDone(id: string, partNumber: number, etag: string, md5?: string): void {
-    this.writePart(id, partNumber, (now) => this.s.partDone.run(etag, md5 ?? null, now, id, partNumber));
+  markPartDone(id: string, partNumber: number, etag: string, md5?: string, checksum?: string | null): void {
+    this.writePart(id, partNumber, (now) => this.s.partDone.run(etag, md5 ?? null, checksum ?? null, now, id, partNumber));
   }
 
   markPartPending(id: string, partNumber: number): void {
     this.writePart(id, partNumber, (now) => this.s.partPending.run(now, id, partNumber));
   }
 
-  restartUpload(id: string, newUploadId: string | null): void {
+  restartUpload(id: string, newUploadId: string | null, checksumAlgorithm: ChecksumAlgorithm | null = null): void {
     this.db.transaction(() => {
       const now = Date.now();
-      expectChange(this.s.restartUpload.run(newUploadId, now, id), `upload ${id}`);
+      expectChange(this.s.restartUpload.run(newUploadId, checksumAlgorithm, now, id), `upload ${id}`);
       this.s.resetParts.run(now, id);
     })();
   }
@@ -142,6 +144,20 @@ export class SqliteStateStore implements StateStore {
     expectChange(this.s.setExpiresAt.run(expiresAt, Date.now(), id), `upload ${id}`);
   }
 
+  setSourceMissing(id: string, missing: boolean): void {
+    expectChange(this.s.setSourceMissing.run(missing ? 1 : 0, Date.now(), id), `upload ${id}`);
+  }
+
+  getCapabilities(endpoint: string | undefined, bucket: string): TargetCapabilities | undefined {
+    const row = this.s.getCapabilities.get(endpoint ?? '', bucket);
+    return row ? parseCapabilities(row.data, row.probed_at) : undefined;
+  }
+
+  saveCapabilities(endpoint: string | undefined, bucket: string, capabilities: TargetCapabilities): void {
+    const { probedAt, ...found } = capabilities;
+    this.s.saveCapabilities.run(endpoint ?? '', bucket, JSON.stringify(found), probedAt);
+  }
+
   replaceSource(id: string, source: SourceFacts, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): void {
     this.db.transaction(() => {
       const now = Date.now();
@@ -157,8 +173,11 @@ export class SqliteStateStore implements StateStore {
       expectChange(this.s.reuseSource.run(sourceUpdate(id, source, now)), `upload ${id}`);
       this.s.deleteParts.run(id);
       for (const part of parts) {
-        if (part.kept) this.s.insertKeptPart.run(id, part.partNumber, part.offset, part.size, part.kept.etag, part.kept.md5, now);
-        else this.s.insertPart.run(id, part.partNumber, part.offset, part.size, now);
+        if (part.kept) {
+          this.s.insertKeptPart.run(id, part.partNumber, part.offset, part.size, part.kept.etag, part.kept.md5, part.kept.checksum, now);
+        } else {
+          this.s.insertPart.run(id, part.partNumber, part.offset, part.size, now);
+        }
       }
     })();
   }
@@ -212,6 +231,20 @@ function sourceUpdate(id: string, source: SourceFacts, now: number): SourceUpdat
     single_put: source.singlePut ? 1 : 0,
     now,
   };
+}
+
+const SUPPORT = new Set(['verified', 'ignored', 'rejected']);
+
+/** A stored probe result; anything unreadable counts as never probed, so the target is probed again. */
+function parseCapabilities(data: string, probedAt: number): TargetCapabilities | undefined {
+  try {
+    const found = JSON.parse(data) as Partial<TargetCapabilities>;
+    if (!SUPPORT.has(found.contentMd5 as string) || !SUPPORT.has(found.checksumSha256 as string)) return undefined;
+    if (typeof found.returnsChecksums !== 'boolean' || typeof found.etagIsMd5 !== 'boolean') return undefined;
+    return { contentMd5: found.contentMd5!, checksumSha256: found.checksumSha256!, returnsChecksums: found.returnsChecksums, etagIsMd5: found.etagIsMd5, probedAt };
+  } catch {
+    return undefined;
+  }
 }
 
 function expectChange(result: Database.RunResult, what: string): void {

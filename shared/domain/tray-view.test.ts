@@ -86,6 +86,14 @@ describe('trayView state', () => {
     expect(view.menu.files).toBe('2 files: 1 paused, 1 changed on disk');
   });
 
+  it('needs attention when a source is missing, and offers resume-all to check again', () => {
+    const view = trayView([upload({ state: 'missing' }), upload({ state: 'completed' })], OPTIONS);
+    expect(view.state).toBe('attention');
+    expect(view.tooltip).toBe('Hoist: 1 upload needs attention (1 missing on disk)');
+    expect(view.menu.files).toBe('1 file: 1 missing on disk');
+    expect(view.items.find((item) => item.id === 'resumeAll')?.enabled).toBe(true);
+  });
+
   it('needs attention when an unfinished upload expires within the warning threshold', () => {
     const soon = upload({ state: 'paused', expiresAt: hoursFromNow(23) });
     const later = upload({ state: 'paused', expiresAt: hoursFromNow(25) });

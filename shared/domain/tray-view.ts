@@ -59,22 +59,23 @@ export function trayView(uploads: readonly UploadView[], options: TrayViewOption
   const paused = count('paused');
   const failed = count('failed');
   const conflict = count('conflict');
+  const missing = count('missing');
   const expiring = unfinished.filter((upload) => isExpiringSoon(upload, options)).length;
   const needing = unfinished.filter(
-    (upload) => upload.state === 'failed' || upload.state === 'conflict' || isExpiringSoon(upload, options),
+    (upload) => upload.state === 'failed' || upload.state === 'conflict' || upload.state === 'missing' || isExpiringSoon(upload, options),
   ).length;
 
   const state: TrayState =
     needing > 0 ? 'attention' : uploading + queued > 0 ? 'uploading' : unfinished.length > 0 && paused === unfinished.length ? 'paused' : 'idle';
 
-  const menu = summary(unfinished, { uploading, queued, paused, failed, conflict, expiring });
+  const menu = summary(unfinished, { uploading, queued, paused, failed, conflict, missing, expiring });
   return {
     state,
-    tooltip: tooltip(state, unfinished.length, menu, { failed, conflict, expiring, needing }),
+    tooltip: tooltip(state, unfinished.length, menu, { failed, conflict, missing, expiring, needing }),
     menu,
     items: [
       { id: 'pauseAll', label: 'Pause all', enabled: uploading + queued > 0 },
-      { id: 'resumeAll', label: 'Resume all', enabled: paused + failed > 0 },
+      { id: 'resumeAll', label: 'Resume all', enabled: paused + failed + missing > 0 },
       { id: 'open', label: 'Open Hoist', enabled: true },
       { id: 'quit', label: 'Quit', enabled: true },
     ],
@@ -87,6 +88,7 @@ interface Counts {
   paused: number;
   failed: number;
   conflict: number;
+  missing: number;
   expiring: number;
 }
 
@@ -98,6 +100,7 @@ function summary(unfinished: readonly UploadView[], counts: Counts): TrayMenuSum
     [counts.paused, 'paused'],
     [counts.failed, 'failed'],
     [counts.conflict, 'changed on disk'],
+    [counts.missing, 'missing on disk'],
     [counts.expiring, 'expiring soon'],
   ]
     .filter(([n]) => (n as number) > 0)
@@ -123,7 +126,7 @@ function tooltip(
   state: TrayState,
   unfinished: number,
   menu: TrayMenuSummary,
-  counts: Pick<Counts, 'failed' | 'conflict' | 'expiring'> & { needing: number },
+  counts: Pick<Counts, 'failed' | 'conflict' | 'missing' | 'expiring'> & { needing: number },
 ): string {
   const progress = [menu.percent === null ? '' : `${menu.percent}%`, menu.speed, menu.timeLeft].filter(Boolean).join(' · ');
   switch (state) {
@@ -137,6 +140,7 @@ function tooltip(
       const reasons = [
         counts.failed ? `${counts.failed} failed` : '',
         counts.conflict ? `${counts.conflict} changed on disk` : '',
+        counts.missing ? `${counts.missing} missing on disk` : '',
         counts.expiring ? `${counts.expiring} expiring soon` : '',
       ].filter(Boolean);
       return `Hoist: ${counts.needing === 1 ? '1 upload needs' : `${counts.needing} uploads need`} attention (${reasons.join(', ')})`;

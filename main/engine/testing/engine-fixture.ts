@@ -10,7 +10,7 @@ import type { ByteSource, Clock, ObjectStoreFactory, TargetConfig } from '../por
 import { systemClock } from '../system-clock.ts';
 import { UploadEngine } from '../upload-engine.ts';
 import type { EngineOptions } from '../upload-engine.ts';
-import { MemoryObjectStore } from './memory-object-store.ts';
+import { MemoryObjectStore, RGW_LIKE } from './memory-object-store.ts';
 
 /**
  * The engine with everything real except the network, for the engine's test
@@ -39,6 +39,8 @@ export interface EngineFixture {
   writeSource(size?: number, name?: string): { path: string; content: Buffer };
   addUpload(engine: UploadEngine, path: string, extra?: { targetId?: string; key?: string }): Promise<string>;
   expectObjectEquals(content: Buffer, key?: string): void;
+  /** The target has never been probed: the next upload probes it. */
+  forgetCapabilities(): void;
 }
 
 export function useEngineFixture(): EngineFixture {
@@ -51,6 +53,9 @@ export function useEngineFixture(): EngineFixture {
     dir = mkdtempSync(join(tmpdir(), 'hoist-engine-'));
     store = new SqliteStateStore(new Database(':memory:'));
     s3 = new MemoryObjectStore();
+    // The target was probed already (as RGW answers): tests that count requests count the upload's own.
+    // Tests of probing clear this with forgetCapabilities().
+    store.saveCapabilities(TARGET.endpoint, LOCATION.bucket, { ...RGW_LIKE, probedAt: 1 });
     engines = [];
   });
 
@@ -93,6 +98,9 @@ export function useEngineFixture(): EngineFixture {
       const location = { ...LOCATION, ...(extra.key ? { key: extra.key } : {}) };
       const { record } = await engine.addUpload({ path, location, target: TARGET, ...(extra.targetId ? { targetId: extra.targetId } : {}) });
       return record.id;
+    },
+    forgetCapabilities() {
+      fixture.store.database.prepare('DELETE FROM target_capabilities').run();
     },
     expectObjectEquals(content, key = LOCATION.key) {
       const object = fixture.s3.getObject({ bucket: LOCATION.bucket, key });

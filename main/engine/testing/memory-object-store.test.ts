@@ -25,8 +25,8 @@ describe('MemoryObjectStore', () => {
     const { uploadId } = await s3.createMultipartUpload(at);
     const one = bytes(5 * MiB, 1);
     const two = bytes(1000, 2);
-    const first = await s3.uploadPart(at, uploadId, 1, one, md5(one).toString('base64'));
-    const second = await s3.uploadPart(at, uploadId, 2, two, md5(two).toString('base64'));
+    const first = await s3.uploadPart(at, uploadId, 1, one, { md5Base64: md5(one).toString('base64') });
+    const second = await s3.uploadPart(at, uploadId, 2, two, { md5Base64: md5(two).toString('base64') });
     expect(first.etag).toBe(`"${md5(one).toString('hex')}"`);
     expect(await s3.listParts(at, uploadId)).toEqual([
       { partNumber: 1, etag: first.etag, size: 5 * MiB },
@@ -46,7 +46,7 @@ describe('MemoryObjectStore', () => {
   it('rejects a wrong Content-MD5 as a retryable BadDigest and stores nothing', async () => {
     const s3 = new MemoryObjectStore();
     const { uploadId } = await s3.createMultipartUpload(at);
-    const failure = await failureOf(s3.uploadPart(at, uploadId, 1, bytes(10, 1), md5(bytes(10, 2)).toString('base64')));
+    const failure = await failureOf(s3.uploadPart(at, uploadId, 1, bytes(10, 1), { md5Base64: md5(bytes(10, 2)).toString('base64') }));
     expect([failure.kind, failure.code]).toEqual(['retryable', 'BadDigest']);
     expect(await s3.listParts(at, uploadId)).toEqual([]);
   });
@@ -56,8 +56,8 @@ describe('MemoryObjectStore', () => {
     const { uploadId } = await s3.createMultipartUpload(at);
     const body = bytes(10, 1);
     s3.corruptNextUploadPart(1);
-    expect((await failureOf(s3.uploadPart(at, uploadId, 1, body, md5(body).toString('base64')))).code).toBe('BadDigest');
-    await expect(s3.uploadPart(at, uploadId, 1, body, md5(body).toString('base64'))).resolves.toHaveProperty('etag');
+    expect((await failureOf(s3.uploadPart(at, uploadId, 1, body, { md5Base64: md5(body).toString('base64') }))).code).toBe('BadDigest');
+    await expect(s3.uploadPart(at, uploadId, 1, body, { md5Base64: md5(body).toString('base64') })).resolves.toHaveProperty('etag');
   });
 
   it('answers upload-gone for an unknown or aborted upload id', async () => {
@@ -67,7 +67,7 @@ describe('MemoryObjectStore', () => {
     await s3.abortMultipartUpload(at, uploadId);
     await s3.abortMultipartUpload(at, uploadId); // already gone: fine
     const body = bytes(10, 1);
-    expect((await failureOf(s3.uploadPart(at, uploadId, 1, body, md5(body).toString('base64')))).kind).toBe('upload-gone');
+    expect((await failureOf(s3.uploadPart(at, uploadId, 1, body, { md5Base64: md5(body).toString('base64') }))).kind).toBe('upload-gone');
     expect((await failureOf(s3.completeMultipartUpload(at, uploadId, [{ partNumber: 1, etag: '"x"' }]))).kind).toBe('upload-gone');
   });
 
@@ -75,8 +75,8 @@ describe('MemoryObjectStore', () => {
     const s3 = new MemoryObjectStore();
     const { uploadId } = await s3.createMultipartUpload(at);
     const small = bytes(10, 1);
-    const { etag } = await s3.uploadPart(at, uploadId, 1, small, md5(small).toString('base64'));
-    await s3.uploadPart(at, uploadId, 2, small, md5(small).toString('base64'));
+    const { etag } = await s3.uploadPart(at, uploadId, 1, small, { md5Base64: md5(small).toString('base64') });
+    await s3.uploadPart(at, uploadId, 2, small, { md5Base64: md5(small).toString('base64') });
     const both = [
       { partNumber: 1, etag },
       { partNumber: 2, etag },
@@ -90,7 +90,7 @@ describe('MemoryObjectStore', () => {
     const s3 = new MemoryObjectStore();
     const { uploadId } = await s3.createMultipartUpload(at);
     const body = bytes(10, 1);
-    const digest = md5(body).toString('base64');
+    const digest = { md5Base64: md5(body).toString('base64') };
     s3.failNext('uploadPart', retryableFailure(), { partNumber: 2 });
     s3.failNext('uploadPart', fatalFailure(), { partNumber: 2 });
     await s3.uploadPart(at, uploadId, 1, body, digest); // other part number: unaffected
@@ -104,7 +104,7 @@ describe('MemoryObjectStore', () => {
     const s3 = new MemoryObjectStore();
     const { uploadId } = await s3.createMultipartUpload(at);
     const body = bytes(10, 1);
-    const digest = md5(body).toString('base64');
+    const digest = { md5Base64: md5(body).toString('base64') };
 
     const released = s3.holdUploadPart(1);
     let done = false;
@@ -130,7 +130,7 @@ describe('MemoryObjectStore', () => {
     s3.chunkSize = 1000;
     const body = bytes(2500, 1);
     const reported: number[] = [];
-    await s3.putObject(at, body, md5(body).toString('base64'), { onBytesSent: (count) => reported.push(count) });
+    await s3.putObject(at, body, { md5Base64: md5(body).toString('base64') }, { onBytesSent: (count) => reported.push(count) });
     expect(reported).toEqual([1000, 1000, 500]);
     expect(s3.bytesSentCallbacks).toBe(3);
     expect(s3.getObject(at)?.etag).toBe(`"${md5(body).toString('hex')}"`);

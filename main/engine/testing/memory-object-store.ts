@@ -1,12 +1,25 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { S3Failure } from '../errors.ts';
-import type { ObjectHead, ObjectLocation, ObjectStore, RemotePart, RemoteUpload, SendOptions } from '../ports.ts';
+import type {
+  BodyDigests,
+  ChecksumAlgorithm,
+  CompletedPart,
+  ObjectHead,
+  ObjectLocation,
+  ObjectStore,
+  RemotePart,
+  RemoteUpload,
+  SendOptions,
+} from '../ports.ts';
+import { checkBodyDigests, etagFor, multipartEtagFor, refused, RGW_LIKE, sha256Base64Of } from './memory-server-behaviour.ts';
+import type { ServerBehaviour } from './memory-server-behaviour.ts';
 
 /**
  * An in-memory ObjectStore for tests that behaves like S3 where the engine
  * depends on it:
  * - parts are kept per multipart upload id; an unknown id is S3Failure 'upload-gone';
- * - Content-MD5 is checked against the body (a mismatch is a retryable BadDigest);
+ * - integrity headers are treated as `behaviour` says (RGW's way by default, see
+ *   memory-server-behaviour.ts); a mismatch is a retryable BadDigest;
  * - a part's ETag is its quoted MD5 hex; Complete concatenates the listed parts in
  *   order, checks their ETags and the 5 MiB minimum, and gives the object the
  *   ETag "md5-of-md5s-N"; the upload is gone afterwards;
@@ -44,9 +57,13 @@ interface StoredPart {
   etag: string;
 }
 
+export type { ServerBehaviour } from './memory-server-behaviour.ts';
+export { AWS_LIKE, RGW_LIKE } from './memory-server-behaviour.ts';
+
 interface MultipartUpload {
   location: ObjectLocation;
   parts: Map<number, StoredPart>;
+  checksumAlgorithm: ChecksumAlgorithm | null;
   /** Epoch ms; tests may set it to make an upload look old. */
   initiated: number;
 }
@@ -79,7 +96,6 @@ export function goneFailure(): S3Failure {
   return new S3Failure('upload-gone', 'the server no longer has this multipart upload', 'NoSuchUpload', 404);
 }
 
-const md5 = (bytes: Uint8Array): Buffer => createHash('md5').update(bytes).digest();
 const unquote = (etag: string): string => etag.replace(/"/g, '').toLowerCase();
 const objectKey = (location: ObjectLocation): string => `${location.bucket}/${location.key}`;
 
@@ -94,6 +110,8 @@ export class MemoryObjectStore implements ObjectStore {
   chunkSize = 256 * 1024;
   /** Real-time delay between chunks, so a send takes measurable time. */
   chunkDelayMs = 0;
+  /** Which provider this server plays where integrity headers are concerned. */
+  behaviour: ServerBehaviour = { ...RGW_LIKE };
 
   private readonly failures: InjectedFailure[] = [];
   private readonly gates = new Map<number, { arrived: () => void; released: Promise<void> }>();
@@ -138,10 +156,12 @@ export class MemoryObjectStore implements ObjectStore {
     return this.calls.filter((call) => call.op === op);
   }
 
-  async createMultipartUpload(location: ObjectLocation): Promise<{ uploadId: string }> {
+  async createMultipartUpload(location: ObjectLocation, options: { checksumAlgorithm?: ChecksumAlgorithm } = {}): Promise<{ uploadId: string }> {
     this.enter({ op: 'createMultipartUpload' });
+    if (options.checksumAlgorithm && this.behaviour.checksumSha256 === 'rejected') throw refused('x-amz-checksum-algorithm');
     const uploadId = `upload-${this.nextUploadId++}-${randomBytes(3).toString('hex')}`;
-    this.uploads.set(uploadId, { location, parts: new Map(), initiated: Date.now() });
+    const checksumAlgorithm = options.checksumAlgorithm && this.behaviour.checksumSha256 !== 'ignored' ? options.checksumAlgorithm : null;
+    this.uploads.set(uploadId, { location, parts: new Map(), initiated: Date.now(), checksumAlgorithm });
     return { uploadId };
   }
 
@@ -150,11 +170,11 @@ export class MemoryObjectStore implements ObjectStore {
     uploadId: string,
     partNumber: number,
     body: Uint8Array,
-    md5Base64: string,
+    digests: BodyDigests,
     options: SendOptions = {},
   ): Promise<{ etag: string }> {
     this.enter({ op: 'uploadPart', uploadId, partNumber });
-    this.requireUpload(location, uploadId);
+    const created = this.requireUpload(location, uploadId);
     const gate = this.gates.get(partNumber);
     if (gate) {
       this.gates.delete(partNumber);
@@ -163,11 +183,11 @@ export class MemoryObjectStore implements ObjectStore {
     }
     await this.send(body, options);
     const received = this.corrupt.delete(partNumber) ? flipFirstByte(body) : body;
-    this.checkDigest(received, md5Base64);
+    checkBodyDigests(this.behaviour, received, digests, created.checksumAlgorithm);
     // The upload may have been aborted while the bytes were on the wire.
     const upload = this.requireUpload(location, uploadId);
-    const etag = `"${md5(body).toString('hex')}"`;
-    upload.parts.set(partNumber, { body: Buffer.from(body), etag });
+    const etag = etagFor(this.behaviour, received);
+    upload.parts.set(partNumber, { body: Buffer.from(received), etag });
     return { etag };
   }
 
@@ -177,13 +197,18 @@ export class MemoryObjectStore implements ObjectStore {
     const upload = this.requireUpload(location, uploadId);
     return [...upload.parts.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([partNumber, part]) => ({ partNumber, etag: part.etag, size: part.body.length }));
+      .map(([partNumber, part]) => ({
+        partNumber,
+        etag: part.etag,
+        size: part.body.length,
+        ...(this.behaviour.returnsChecksums && upload.checksumAlgorithm ? { checksumSha256: sha256Base64Of(part.body) } : {}),
+      }));
   }
 
   async completeMultipartUpload(
     location: ObjectLocation,
     uploadId: string,
-    parts: ReadonlyArray<{ partNumber: number; etag: string }>,
+    parts: ReadonlyArray<CompletedPart>,
     signal?: AbortSignal,
   ): Promise<{ etag: string | null }> {
     this.enter({ op: 'completeMultipartUpload', uploadId });
@@ -191,7 +216,6 @@ export class MemoryObjectStore implements ObjectStore {
     const upload = this.requireUpload(location, uploadId);
     if (parts.length === 0) throw new S3Failure('fatal', 'no parts listed', 'MalformedXML', 400);
     const bodies: Buffer[] = [];
-    const digests: Buffer[] = [];
     for (const [index, listed] of parts.entries()) {
       const previous = parts[index - 1];
       if (previous && previous.partNumber >= listed.partNumber) {
@@ -204,10 +228,12 @@ export class MemoryObjectStore implements ObjectStore {
       if (index < parts.length - 1 && stored.body.length < MIN_PART_SIZE) {
         throw new S3Failure('fatal', `part ${listed.partNumber} is smaller than 5 MiB`, 'EntityTooSmall', 400);
       }
+      if (upload.checksumAlgorithm && listed.checksumSha256 !== sha256Base64Of(stored.body)) {
+        throw new S3Failure('fatal', `part ${listed.partNumber} is listed without its right checksum`, 'InvalidPart', 400);
+      }
       bodies.push(stored.body);
-      digests.push(md5(stored.body));
     }
-    const etag = `"${md5(Buffer.concat(digests)).toString('hex')}-${parts.length}"`;
+    const etag = multipartEtagFor(this.behaviour, bodies);
     this.objects.set(objectKey(location), { body: Buffer.concat(bodies), etag });
     this.uploads.delete(uploadId);
     return { etag };
@@ -237,11 +263,11 @@ export class MemoryObjectStore implements ObjectStore {
     return object && { size: object.body.length, etag: object.etag };
   }
 
-  async putObject(location: ObjectLocation, body: Uint8Array, md5Base64: string, options: SendOptions = {}): Promise<{ etag: string }> {
+  async putObject(location: ObjectLocation, body: Uint8Array, digests: BodyDigests, options: SendOptions = {}): Promise<{ etag: string }> {
     this.enter({ op: 'putObject' });
     await this.send(body, options);
-    this.checkDigest(body, md5Base64);
-    const etag = `"${md5(body).toString('hex')}"`;
+    checkBodyDigests(this.behaviour, body, digests);
+    const etag = etagFor(this.behaviour, body);
     this.objects.set(objectKey(location), { body: Buffer.from(body), etag });
     return { etag };
   }
@@ -268,12 +294,6 @@ export class MemoryObjectStore implements ObjectStore {
     const upload = this.uploads.get(uploadId);
     if (!upload || objectKey(upload.location) !== objectKey(location)) throw goneFailure();
     return upload;
-  }
-
-  private checkDigest(body: Uint8Array, md5Base64: string): void {
-    if (md5(body).toString('base64') !== md5Base64) {
-      throw new S3Failure('retryable', 'the Content-MD5 does not match the body', 'BadDigest', 400);
-    }
   }
 
   /** Reports the body as sent in chunks, as the real adapter does while the socket drains; each chunk waits for beforeChunk first. */

@@ -108,6 +108,21 @@ describe('queue', () => {
     expect(within(rowOf('failed')).getByTestId('row-error').textContent).toBe('Access Denied for bucket my-bucket');
   });
 
+  it('says a missing file waits, and offers retry (check again) and cancel, not pause or resume', async () => {
+    const lastError = 'source missing: file not found: /media/usb/video.mov; the upload is kept until the file is back (retry) or it is cancelled';
+    const bridge = new FakeBridge({ uploads: [makeUpload({ id: 'm', state: 'missing', lastError })] });
+    await renderApp(bridge);
+    const row = rowOf('m');
+    expect(within(row).getByTestId('row-missing').textContent).toBe(lastError);
+    expect(row.textContent).toContain('File missing');
+    expect(within(row).queryByTestId('row-pause')).toBeNull();
+    expect(within(row).queryByTestId('row-resume')).toBeNull();
+    fireEvent.click(within(row).getByTestId('row-retry'));
+    fireEvent.click(within(row).getByTestId('row-cancel'));
+    expect(bridge.inputsOf('uploads.retry')).toEqual([{ id: 'm' }]);
+    expect(bridge.inputsOf('uploads.cancel')).toEqual([{ id: 'm' }]);
+  });
+
   it('shows Reveal only in the desktop app', async () => {
     await renderApp(new FakeBridge({ uploads: [makeUpload({ id: 'a' })] }));
     expect(within(rowOf('a')).queryByTestId('row-reveal')).toBeNull();

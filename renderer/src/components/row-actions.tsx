@@ -40,7 +40,7 @@ export function RowActions({ upload, canReveal }: { upload: UploadView; canRevea
           Resume
         </button>
       )}
-      {state === 'failed' && (
+      {(state === 'failed' || state === 'missing') && (
         <button type="button" className="button" data-testid="row-retry" onClick={() => void actions.retry(id)}>
           Retry
         </button>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { TargetView } from '../../../shared/ipc-contract.ts';
 import { useActions, useHoist } from '../state/hoist-context.tsx';
+import { OrphansList } from './orphans-list.tsx';
 import { TargetForm } from './target-form.tsx';
 
 export function TargetsPanel() {
@@ -63,6 +64,7 @@ export function TargetsPanel() {
 function TargetItem({ target, onEdit, onRemove }: { target: TargetView; onEdit: () => void; onRemove: () => void }) {
   const where = `s3://${target.bucket}/${target.keyPrefix} · ${target.endpoint || 'AWS'} · ${target.region}`;
   const meta = `${describeCredentials(target)} · ${target.expiryDays === null ? 'never expires' : `expires after ${target.expiryDays} d`}`;
+  const [showOrphans, setShowOrphans] = useState(false);
   return (
     <li className="target-item" data-testid="target-item" data-target-id={target.id}>
       <div className="target-item__text">
@@ -81,6 +83,18 @@ function TargetItem({ target, onEdit, onRemove }: { target: TargetView; onEdit: 
         <button type="button" className="button button--quiet button--danger" data-testid="target-remove" onClick={onRemove}>
           Remove
         </button>
+      </div>
+      <div className="target-item__more">
+        <button
+          type="button"
+          className="button button--quiet"
+          data-testid="target-orphans"
+          aria-expanded={showOrphans}
+          onClick={() => setShowOrphans((shown) => !shown)}
+        >
+          {showOrphans ? 'Hide unfinished uploads' : 'Unfinished uploads on server'}
+        </button>
+        {showOrphans && <OrphansList target={target} />}
       </div>
     </li>
   );

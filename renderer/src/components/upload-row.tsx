@@ -84,6 +84,14 @@ function RowMessage({ upload }: { upload: UploadView }) {
       </span>
     );
   }
+  if (upload.state === 'missing') {
+    const text = upload.lastError ?? 'The file is gone or cannot be read. Put it back and retry, or cancel the upload.';
+    return (
+      <span className="upload-row__message upload-row__message--conflict" title={text} data-testid="row-missing">
+        {text}
+      </span>
+    );
+  }
   if (upload.state === 'failed' && upload.lastError) {
     return (
       <span className="upload-row__message upload-row__message--error" title={upload.lastError} data-testid="row-error">

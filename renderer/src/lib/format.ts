@@ -34,6 +34,7 @@ const STATE_LABELS: Record<UploadViewState, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   conflict: 'File changed',
+  missing: 'File missing',
 };
 
 export function stateLabel(state: UploadViewState): string {

@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/ipc-contract.ts';
 import { cleanMessage } from '../lib/format.ts';
 import type { HoistStore } from './hoist-store.ts';
+import { createOrphanActions } from './orphan-actions.ts';
 
 /** `uploads.add` accepts at most this many paths (the contract's .max(10_000)); more go in batches. */
 const MAX_PATHS_PER_ADD = 10_000;
@@ -124,6 +125,7 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     pauseAll: async () => ok(await request('uploads.pauseAll', {})),
     resumeAll: async () => ok(await request('uploads.resumeAll', {})),
     clearFinished: async () => ok(await request('uploads.clearFinished', {})),
+    ...createOrphanActions(bridge, store),
 
     /** The secret travels only here, only when typed; main stores it and never sends it back. */
     async saveTarget(target: Target, secretAccessKey?: string): Promise<TargetView | undefined> {

@@ -6,7 +6,7 @@
 // each window, gets its own instance through React context.
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import type { AppInfo, Settings, TargetView, UploadView } from '../../../shared/ipc-contract.ts';
+import type { AppInfo, OrphanView, Settings, TargetView, UploadView } from '../../../shared/ipc-contract.ts';
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
 
@@ -16,6 +16,20 @@ export interface Notice {
   message: string;
   uploadId?: string;
 }
+
+/** One target's list of unfinished multipart uploads on its server, as the Targets panel shows it. */
+export interface OrphanList {
+  /** A request about this list is in flight (listing, aborting, adopting). */
+  busy: boolean;
+  /** null until the first listing answered. */
+  items: readonly OrphanView[] | null;
+  /** The last failure, shown in the list it concerns rather than as a notice. */
+  error: string | null;
+  /** What the last action did. */
+  status: string | null;
+}
+
+const NO_ORPHAN_LIST: OrphanList = { busy: false, items: null, error: null, status: null };
 
 /** Older notices beyond this are dropped: they are news, not a log. */
 const MAX_NOTICES = 8;
@@ -32,6 +46,8 @@ export interface HoistState {
   settings: Settings | null;
   appInfo: AppInfo | null;
   notices: readonly Notice[];
+  /** By target id; only targets whose list was opened. */
+  orphans: ReadonlyMap<string, OrphanList>;
 
   /** Call before requesting `uploads.list`; events that arrive meanwhile are kept (see applyList). */
   beginListLoad(): void;
@@ -46,6 +62,7 @@ export interface HoistState {
   setAppInfo(info: AppInfo): void;
   addNotice(notice: Omit<Notice, 'id'>): void;
   dismissNotice(id: number): void;
+  updateOrphans(targetId: string, patch: Partial<OrphanList>): void;
 }
 
 export type HoistStore = StoreApi<HoistState>;
@@ -68,6 +85,7 @@ export function createHoistStore(): HoistStore {
     settings: null,
     appInfo: null,
     notices: [],
+    orphans: new Map(),
 
     beginListLoad() {
       loading = true;
@@ -140,7 +158,9 @@ export function createHoistStore(): HoistStore {
 
     forgetTarget(id) {
       const targets = get().targets.filter((t) => t.id !== id);
-      set({ targets, selectedTargetId: keepSelection(get().selectedTargetId, targets) });
+      const orphans = new Map(get().orphans);
+      orphans.delete(id);
+      set({ targets, selectedTargetId: keepSelection(get().selectedTargetId, targets), orphans });
     },
 
     selectTarget(id) {
@@ -164,6 +184,12 @@ export function createHoistStore(): HoistStore {
 
     dismissNotice(id) {
       set({ notices: get().notices.filter((n) => n.id !== id) });
+    },
+
+    updateOrphans(targetId, patch) {
+      const orphans = new Map(get().orphans);
+      orphans.set(targetId, { ...(orphans.get(targetId) ?? NO_ORPHAN_LIST), ...patch });
+      set({ orphans });
     },
   }));
 }

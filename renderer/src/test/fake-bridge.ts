@@ -8,6 +8,7 @@ import type {
   EventName,
   EventPayload,
   HoistBridge,
+  OrphanView,
   RequestInput,
   RequestName,
   RequestOutput,
@@ -67,6 +68,18 @@ export function makeUpload(overrides: Partial<UploadView> = {}): UploadView {
   };
 }
 
+export function makeOrphan(overrides: Partial<OrphanView> = {}): OrphanView {
+  return {
+    key: 'backups/lost.bin',
+    uploadId: 'mpu-lost',
+    startedAt: '2030-01-01T00:00:00.000Z',
+    parts: 3,
+    bytes: 15 * 1024 * 1024,
+    hoistId: null,
+    ...overrides,
+  };
+}
+
 export const ok = <T>(value: T): Envelope<T> => ({ ok: true, value });
 
 export class FakeBridge implements HoistBridge {
@@ -80,6 +93,8 @@ export class FakeBridge implements HoistBridge {
       appInfo?: AppInfo;
       uploads?: UploadView[];
       targets?: TargetView[];
+      /** What `orphans.list` answers, for every target. */
+      orphans?: OrphanView[];
       handlers?: Handlers;
       pathForFile?: (file: unknown) => string | undefined;
     } = {},
@@ -94,6 +109,8 @@ export class FakeBridge implements HoistBridge {
       'targets.save': ({ target }) => ok({ ...makeTarget(), ...target, hasSecret: target.credentials?.kind === 'keys' }),
       'dialog.pickPaths': () => ok([]),
       'uploads.clearFinished': () => ok({ removed: 0 }),
+      'orphans.list': () => ok(options.orphans ?? []),
+      'orphans.adopt': () => ok({ id: 'adopted-1', partsVerified: 1 }),
     };
     this.handlers = { ...defaults, ...options.handlers };
     if (options.pathForFile) this.pathForFile = options.pathForFile;
