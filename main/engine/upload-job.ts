@@ -1,31 +1,19 @@
-import { findCoverageGap } from '../../shared/domain/part-plan.ts';
 import { crashPoint } from './crash-points.ts';
-import { probeOnFailure } from './probe-on-failure.ts';
-import { assertCompletedPartsUnchanged, assertSourceUnchanged } from './source-check.ts';
-import type { VerifyMode } from './source-check.ts';
 import { IntegrityError, S3Failure, SourceError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
-import { checksumAlgorithmFor, checksumToBase64, digestMatches, digestPart, headersFor } from './part-digest.ts';
-import type { PartDigest } from './part-digest.ts';
-import type {
-  ByteReader,
-  ByteSource,
-  Clock,
-  CompletedPart,
-  ObjectLocation,
-  ObjectStore,
-  PartRecord,
-  SendOptions,
-  StateStore,
-  TargetCapabilities,
-  UploadRecord,
-} from './ports.ts';
+import { assertCompletedObject, assertReadyToComplete, completedPart } from './object-checks.ts';
+import { checksumAlgorithmFor, digestMatches, digestPart } from './part-digest.ts';
+import { runParts } from './part-runner.ts';
+import { PartWriter } from './part-writer.ts';
+import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, TargetCapabilities, UploadRecord } from './ports.ts';
+import { probeOnFailure } from './probe-on-failure.ts';
 import { ASSUMED_CAPABILITIES } from './probe-capabilities.ts';
 import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
 import { RetryBudget, throwIfStopped, withRetries } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-budget.ts';
-import { runParts } from './part-runner.ts';
 import type { SlotPool } from './slot-pool.ts';
+import { assertCompletedPartsUnchanged, assertSourceUnchanged } from './source-check.ts';
+import type { VerifyMode } from './source-check.ts';
 
 export interface JobDeps {
   store: StateStore;
@@ -56,10 +44,9 @@ const MAX_RESTARTS_PER_RUN = 3;
  * each part is sent and after the server acknowledged it.
  */
 export class UploadJob {
-  bytesSent = 0;
   partsSkipped = 0;
   restartedThisRun = false;
-  private readonly inFlight = new Map<number, number>();
+  private readonly writer: PartWriter;
   private doneBytes = 0;
   private doneParts = 0;
   private totalParts = 0;
@@ -73,6 +60,15 @@ export class UploadJob {
   ) {
     this.budget = new RetryBudget(deps.retryPolicy);
     this.location = { bucket: record.bucket, key: record.key };
+    this.writer = new PartWriter({
+      store: deps.store,
+      objects: deps.objects,
+      location: this.location,
+      uploadRecordId: record.id,
+      retry: (attempt, signal, what) => this.retry(attempt, signal, what),
+      throttle: deps.throttle,
+      onChange: () => deps.onChange(record.id),
+    });
     this.refreshCounts();
   }
 
@@ -80,11 +76,14 @@ export class UploadJob {
     return this.record.id;
   }
 
+  /** Body bytes handed to the network in this run, re-sent ones included. */
+  get bytesSent(): number {
+    return this.writer.bytesSent;
+  }
+
   /** Bytes confirmed by the server plus bytes of parts on the wire right now. */
   progress(): { bytesDone: number; partsDone: number; partsTotal: number } {
-    let flying = 0;
-    for (const bytes of this.inFlight.values()) flying += bytes;
-    return { bytesDone: this.doneBytes + flying, partsDone: this.doneParts, partsTotal: this.totalParts };
+    return { bytesDone: this.doneBytes + this.writer.bytesInFlight(), partsDone: this.doneParts, partsTotal: this.totalParts };
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -220,7 +219,6 @@ export class UploadJob {
   }
 
   private async sendPart(reader: ByteReader, uploadId: string, part: PartRecord, signal: AbortSignal): Promise<void> {
-    const { store, objects } = this.deps;
     throwIfStopped(signal);
     const bytes = await reader.read(part.offset, part.size);
     const digest = digestPart(bytes);
@@ -228,71 +226,10 @@ export class UploadJob {
     if ((part.md5 !== null || part.checksum !== null) && !digestMatches(part, digest)) {
       throw new SourceError('changed', `${this.record.path} changed since the upload started (part ${part.partNumber} reads differently); its parts will not be mixed`);
     }
-    store.markPartStarted(this.id, part.partNumber, digest.md5Hex, digest.checksum);
-    crashPoint('part-started');
-    try {
-      const { etag } = await this.retry(
-        () => {
-          this.inFlight.set(part.partNumber, 0);
-          return probeOnFailure(
-            async () =>
-              this.checkedEtag(
-                part.partNumber,
-                digest,
-                await objects.uploadPart(
-                  this.location,
-                  uploadId,
-                  part.partNumber,
-                  bytes,
-                  headersFor(digest, this.capabilities, this.record.checksumAlgorithm),
-                  this.sendOptions(part.partNumber, signal),
-                ),
-              ),
-            () => objects.listParts(this.location, uploadId, signal),
-          );
-        },
-        signal,
-        `UploadPart ${part.partNumber}`,
-      );
-      crashPoint('part-uploaded');
-      store.markPartDone(this.id, part.partNumber, etag);
-      crashPoint('part-recorded');
-    } catch (error) {
-      store.markPartPending(this.id, part.partNumber);
-      throw error;
-    } finally {
-      this.inFlight.delete(part.partNumber);
-    }
+    await this.writer.writePart(uploadId, part, bytes, digest, { capabilities: this.capabilities, algorithm: this.record.checksumAlgorithm }, signal);
     this.doneBytes += part.size;
     this.doneParts += 1;
     this.budget.progressMade();
-    this.deps.onChange(this.id);
-  }
-
-  /**
-   * Where ETags are MD5s, the server's ETag must be the MD5 of the bytes sent:
-   * the check that stands in for Content-MD5 on servers that ignore or refuse
-   * it. A mismatch is sent again.
-   */
-  private checkedEtag(partNumber: number, digest: PartDigest, answer: { etag: string }): { etag: string } {
-    const etag = unquoteEtag(answer.etag);
-    if (this.capabilities.etagIsMd5 && etag !== '' && etag !== digest.md5Hex) {
-      throw new S3Failure('retryable', `the server's ETag for part ${partNumber} is not the MD5 of the bytes sent`, 'BadDigest', undefined);
-    }
-    return answer;
-  }
-
-  private sendOptions(partNumber: number, signal: AbortSignal): SendOptions {
-    return {
-      signal,
-      onBytesSent: (count) => this.countSent(partNumber, count),
-      beforeChunk: (bytes) => this.deps.throttle(bytes, signal),
-    };
-  }
-
-  private countSent(partNumber: number, count: number): void {
-    this.bytesSent += count;
-    this.inFlight.set(partNumber, (this.inFlight.get(partNumber) ?? 0) + count);
     this.deps.onChange(this.id);
   }
 
@@ -300,10 +237,7 @@ export class UploadJob {
   private async complete(uploadId: string, signal: AbortSignal): Promise<'completed' | 'restarted'> {
     const { objects } = this.deps;
     const parts = this.refreshCounts();
-    const notDone = parts.filter((part) => part.state !== 'done' || !part.etag);
-    if (notDone.length > 0) throw new IntegrityError(`parts ${notDone.map((part) => part.partNumber).join(', ')} are not uploaded; not completing`);
-    const gap = findCoverageGap(parts, this.record.size);
-    if (gap) throw new IntegrityError(`the recorded parts do not cover the file exactly (${gap}); not completing`);
+    assertReadyToComplete(parts, this.record.size);
     await assertSourceUnchanged(this.deps.source, this.record);
     crashPoint('before-complete');
     let completedEtag: string | null;
@@ -315,7 +249,7 @@ export class UploadJob {
               objects.completeMultipartUpload(
                 this.location,
                 uploadId,
-                parts.map((part) => this.completedPart(part)),
+                parts.map((part) => completedPart(part, this.record.checksumAlgorithm)),
                 signal,
               ),
             // RGW answers a Complete on an upload it no longer has with a retryable 500.
@@ -331,28 +265,12 @@ export class UploadJob {
     }
     crashPoint('after-complete');
     const head = await this.retry(() => objects.headObject(this.location, signal), signal, 'HeadObject');
-    if (!head || head.size !== this.record.size) {
-      throw new IntegrityError(`after completing, the object has ${head ? head.size : 'no'} bytes; the file has ${this.record.size}`);
-    }
-    const expected = multipartEtag(parts.map((part) => part.md5));
-    const serverEtag = unquoteEtag(head.etag ?? completedEtag);
-    if (this.capabilities.etagIsMd5 && /-\d+$/.test(serverEtag) && expected && serverEtag !== expected) {
-      throw new IntegrityError(`after completing, the object's ETag ${serverEtag} is not the expected ${expected}`);
-    }
-    this.markCompleted(head.etag ?? completedEtag, undefined);
+    assertCompletedObject(head, { size: this.record.size, parts, completedEtag }, this.capabilities);
+    this.markCompleted(head?.etag ?? completedEtag, undefined);
     return 'completed';
   }
 
-  private completedPart(part: PartRecord): CompletedPart {
-    const checksumSha256 = this.record.checksumAlgorithm === 'sha256' ? checksumToBase64(part.checksum) : undefined;
-    if (this.record.checksumAlgorithm === 'sha256' && !checksumSha256) {
-      throw new IntegrityError(`part ${part.partNumber} has no recorded SHA-256, which this upload's Complete must name`);
-    }
-    return { partNumber: part.partNumber, etag: part.etag as string, ...(checksumSha256 ? { checksumSha256 } : {}) };
-  }
-
   private async runSinglePut(signal: AbortSignal): Promise<void> {
-    const { store, objects } = this.deps;
     const reader = await this.deps.source.open(this.record.path);
     let bytes: Uint8Array;
     try {
@@ -361,28 +279,10 @@ export class UploadJob {
       await reader.close();
     }
     const digest = digestPart(bytes);
-    store.markPartStarted(this.id, 1, digest.md5Hex, digest.checksum);
-    const headers = headersFor(digest, this.capabilities, checksumAlgorithmFor(this.capabilities));
-    const { etag } = await this.retry(
-      () => {
-        this.inFlight.set(1, 0);
-        return probeOnFailure(
-          async () => this.checkedEtag(1, digest, await objects.putObject(this.location, bytes, headers, this.sendOptions(1, signal))),
-          () => objects.checkAccess(this.location, signal),
-        );
-      },
-      signal,
-      'PutObject',
-    )
-      .catch((error: unknown) => {
-        store.markPartPending(this.id, 1);
-        throw error;
-      })
-      .finally(() => this.inFlight.delete(1));
-    store.markPartDone(this.id, 1, etag);
-    const head = await this.retry(() => objects.headObject(this.location, signal), signal, 'HeadObject');
-    if (!head || head.size !== this.record.size) throw new IntegrityError(`after PutObject, the object has ${head ? head.size : 'no'} bytes; the file has ${this.record.size}`);
-    this.markCompleted(head.etag ?? etag, undefined);
+    const etag = await this.writer.putObject(bytes, digest, this.capabilities, checksumAlgorithmFor(this.capabilities), signal);
+    const head = await this.retry(() => this.deps.objects.headObject(this.location, signal), signal, 'HeadObject');
+    assertCompletedObject(head, { size: this.record.size, parts: [], completedEtag: etag }, this.capabilities, 'PutObject');
+    this.markCompleted(head?.etag ?? etag, undefined);
   }
 
   private markCompleted(etag: string | null, note: string | undefined): void {
