@@ -43,7 +43,15 @@ export async function readNewSource(store: StateStore, source: ByteSource, uploa
     await (await source.open(upload.path)).close();
     const fingerprint = await source.fingerprint(upload.path, stat.size);
     const partSize = choosePartSize(stat.size, upload.partSize);
-    return { size: stat.size, mtimeNs: stat.mtimeNs, fileId: stat.fileId, fingerprint, partSize, singlePut: usesSinglePut(stat.size, partSize) };
+    return {
+      size: stat.size,
+      mtimeNs: stat.mtimeNs,
+      fileId: stat.fileId,
+      fingerprint,
+      partSize,
+      singlePut: usesSinglePut(stat.size, partSize),
+      snapshot: stat.snapshot ?? null,
+    };
   } catch (error) {
     // 'changed' here means the file is still being written: it stays a conflict to decide again.
     if (error instanceof SourceError && error.code !== 'changed') {

@@ -1,5 +1,5 @@
 import type { UploadView } from '../../shared/ipc-contract.ts';
-import type { ByteSource, Clock, ObjectLocation, ObjectStoreFactory, StateStore, TargetConfig, UploadRecord } from './ports.ts';
+import type { ByteSource, Clock, ObjectLocation, ObjectStoreFactory, SourceKind, StateStore, TargetConfig, UploadRecord } from './ports.ts';
 import { DEFAULT_RETRY_POLICY } from './retry-budget.ts';
 import type { VerifyMode } from './source-check.ts';
 import type { RetryPolicy } from './retry-budget.ts';
@@ -46,7 +46,10 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 export interface EngineDeps {
   store: StateStore;
   objectStoreFor: ObjectStoreFactory;
+  /** Files. */
   source: ByteSource;
+  /** Folders sent as one archive generated on the fly; without it such uploads are refused. */
+  archives?: ByteSource;
   clock: Clock;
 }
 
@@ -57,6 +60,8 @@ export interface AddUploadRequest {
   /** The app's saved target, recorded with the upload so its credentials are found again on resume. */
   targetId?: string;
   partSize?: number;
+  /** 'archive': `path` is a folder sent as one archive object. Default 'file'. */
+  kind?: SourceKind;
 }
 
 export interface RunResult {

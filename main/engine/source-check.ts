@@ -1,23 +1,36 @@
 import { SourceError } from './errors.ts';
 import { digestMatches, digestPart } from './part-digest.ts';
-import type { ByteSource, PartRecord, UploadRecord } from './ports.ts';
+import type { ByteSource, PartRecord, SourceStat, UploadRecord } from './ports.ts';
 
 /**
  * The source must be what it was when the upload started: parts of two
  * versions of a file never go into one object. Size, mtime and file identity
  * first; then, because equal size and mtime do not prove equal bytes (coarse
  * timestamps, tools that restore mtimes), the fingerprint, cheap to re-read.
+ * A generated source (a folder's archive) compares its snapshots instead, and
+ * names what changed in it.
  */
 export async function assertSourceUnchanged(source: ByteSource, record: UploadRecord): Promise<void> {
   const now = await source.stat(record.path);
+  const changes = record.snapshot !== null && now.snapshot !== undefined ? snapshotChanges(source, record.snapshot, now.snapshot) : await fileChanges(source, record, now);
+  if (changes.length > 0) {
+    throw new SourceError('changed', `${record.path} changed since the upload started (${changes.join(', ')}); its parts will not be mixed`);
+  }
+}
+
+async function fileChanges(source: ByteSource, record: UploadRecord, now: SourceStat): Promise<string[]> {
   const changes: string[] = [];
   if (now.size !== record.size) changes.push(`size ${record.size} → ${now.size}`);
   if (now.mtimeNs !== record.mtimeNs) changes.push('modification time');
   if (now.fileId !== record.fileId) changes.push('file identity (replaced)');
   if (changes.length === 0 && (await source.fingerprint(record.path, now.size)) !== record.fingerprint) changes.push('content');
-  if (changes.length > 0) {
-    throw new SourceError('changed', `${record.path} changed since the upload started (${changes.join(', ')}); its parts will not be mixed`);
-  }
+  return changes;
+}
+
+function snapshotChanges(source: ByteSource, before: string, after: string): string[] {
+  if (before === after) return [];
+  const described = source.describeChange?.(before, after) ?? [];
+  return described.length > 0 ? described : ['its contents'];
 }
 
 export type VerifyMode = 'sample' | 'all';

@@ -9,9 +9,9 @@ import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
 import { CapabilityCache } from './capability-cache.ts';
 import { EngineEvents } from './engine-events.ts';
-import { StoppedError } from './errors.ts';
+import { SourceError, StoppedError } from './errors.ts';
 import { ObjectStoreCache } from './object-store-cache.ts';
-import type { ObjectStore, TargetConfig, UploadRecord } from './ports.ts';
+import type { ByteSource, ObjectStore, SourceKind, TargetConfig, UploadRecord } from './ports.ts';
 import { recordRunEnd } from './run-end.ts';
 import { SlotPool } from './slot-pool.ts';
 import { SpeedMeter } from './speed-meter.ts';
@@ -66,14 +66,16 @@ export class UploadEngine {
    * target so that it continues. The source must exist and be readable now.
    */
   async addUpload(request: AddUploadRequest): Promise<{ record: UploadRecord; continued: boolean; adopted?: { uploadId: string; partsVerified: number } }> {
-    const { store, source, clock } = this.deps;
+    const { store, clock } = this.deps;
+    const kind = request.kind ?? 'file';
+    const source = this.sourceFor(kind);
     const stat = await source.stat(request.path);
     await (await source.open(request.path)).close();
     const existing = store.findUnfinished(request.path, request.location, request.target.endpoint);
     if (existing) return { record: existing, continued: true };
     // No record (new machine, deleted database): the server may still hold this file's parts.
     // Only a saving: when the server cannot be asked now, the run reports why.
-    const adopted = await this.adoptFromServer(request).catch(() => undefined);
+    const adopted = kind === 'file' ? await this.adoptFromServer(request).catch(() => undefined) : undefined;
     if (adopted && 'record' in adopted) return { record: adopted.record, continued: true, adopted };
     const partSize = choosePartSize(stat.size, request.partSize ?? this.options.defaultPartSize);
     const fingerprint = await source.fingerprint(request.path, stat.size);
@@ -94,6 +96,8 @@ export class UploadEngine {
         fingerprint,
         startedAt: clock.now(),
         state: 'queued',
+        sourceKind: kind,
+        snapshot: stat.snapshot ?? null,
       },
       planParts(stat.size, partSize),
     );
@@ -206,7 +210,7 @@ export class UploadEngine {
     const upload = this.deps.store.getUpload(id);
     if (!upload) throw new Error(`no upload with id ${id}`);
     if (upload.conflict === null) throw new Error(`upload ${id} has no conflict to resolve`);
-    const deps = { store: this.deps.store, source: this.deps.source, objects: this.objectStoreFor(upload), clock: this.deps.clock, retryPolicy: this.options.retryPolicy };
+    const deps = { store: this.deps.store, source: this.sourceFor(upload.sourceKind), objects: this.objectStoreFor(upload), clock: this.deps.clock, retryPolicy: this.options.retryPolicy };
     try {
       return await (choice === 'reuse' ? reuseUnchangedParts(deps, upload) : restartWithNewSource(deps, upload));
     } finally {
@@ -277,6 +281,13 @@ export class UploadEngine {
     return this.objectStores.for(target);
   }
 
+  /** How an upload's path is read. */
+  sourceFor(kind: SourceKind): ByteSource {
+    if (kind === 'file') return this.deps.source;
+    if (!this.deps.archives) throw new SourceError('not-a-file', 'sending a folder as one archive is not available here');
+    return this.deps.archives;
+  }
+
   private expiresAtFor(upload: UploadRecord): number | null {
     const ms = this.options.expiryMsFor ? this.options.expiryMsFor(upload) : DEFAULT_EXPIRY_MS;
     return ms === null ? null : this.deps.clock.now() + ms;
@@ -299,7 +310,7 @@ export class UploadEngine {
       const job = new UploadJob(record, {
         store,
         objects,
-        source: this.deps.source,
+        source: this.sourceFor(record.sourceKind),
         clock: this.deps.clock,
         pool: this.partSlots,
         retryPolicy: this.options.retryPolicy,

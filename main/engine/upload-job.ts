@@ -5,7 +5,7 @@ import { assertCompletedObject, assertReadyToComplete, completedPart } from './o
 import { checksumAlgorithmFor, digestMatches, digestPart } from './part-digest.ts';
 import { runParts } from './part-runner.ts';
 import { PartWriter } from './part-writer.ts';
-import type { ByteReader, ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, TargetCapabilities, UploadRecord } from './ports.ts';
+import type { ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, TargetCapabilities, UploadRecord } from './ports.ts';
 import { probeOnFailure } from './probe-on-failure.ts';
 import { ASSUMED_CAPABILITIES } from './probe-capabilities.ts';
 import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
@@ -89,7 +89,10 @@ export class UploadJob {
   async run(signal: AbortSignal): Promise<void> {
     const { store } = this.deps;
     await assertSourceUnchanged(this.deps.source, this.record);
-    await assertCompletedPartsUnchanged(this.deps.source, this.record, store.listParts(this.id), this.deps.verify);
+    // A generated source is checked part by part as it is regenerated (see sendMissingParts).
+    if (!this.deps.source.sequentialOnly) {
+      await assertCompletedPartsUnchanged(this.deps.source, this.record, store.listParts(this.id), this.deps.verify);
+    }
     // The file is as recorded again (put back as it was): nothing left to decide.
     if (this.record.conflict !== null) store.setConflict(this.id, null);
     if (this.record.sourceMissing) store.setSourceMissing(this.id, false);
@@ -207,20 +210,50 @@ export class UploadJob {
     return { uploadId, checksumAlgorithm };
   }
 
+  /**
+   * Sends every part not done. A generated source has no random access: it is
+   * regenerated from the start and read strictly in order, and each part
+   * already done is checked against its recorded digests on the way instead
+   * of being sent (the first that differs stops the upload as a conflict).
+   */
   private async sendMissingParts(uploadId: string, signal: AbortSignal): Promise<void> {
-    const pending = this.deps.store.listParts(this.id).filter((part) => part.state !== 'done');
-    if (pending.length === 0) return;
+    const streamed = this.deps.source.sequentialOnly === true;
+    const parts = this.deps.store.listParts(this.id).filter((part) => streamed || part.state !== 'done');
+    if (parts.every((part) => part.state === 'done') && !streamed) return;
     const reader = await this.deps.source.open(this.record.path);
+    // Reads are chained in part order (runParts starts parts in order), so a stream is read front to back.
+    let previousRead: Promise<unknown> = Promise.resolve();
+    const readInOrder = (part: PartRecord): Promise<Uint8Array> => {
+      const read = previousRead.then(() => {
+        throwIfStopped(signal);
+        return reader.read(part.offset, part.size);
+      });
+      previousRead = read.catch(() => undefined);
+      return read;
+    };
     try {
-      await runParts(pending, this.deps.pool, signal, (part, partSignal) => this.sendPart(reader, uploadId, part, partSignal));
+      await runParts(parts, this.deps.pool, signal, async (part, partSignal) => {
+        const bytes = await readInOrder(part);
+        if (part.state === 'done') this.checkRegeneratedPart(part, bytes);
+        else await this.sendPart(bytes, uploadId, part, partSignal);
+      });
     } finally {
       await reader.close();
     }
   }
 
-  private async sendPart(reader: ByteReader, uploadId: string, part: PartRecord, signal: AbortSignal): Promise<void> {
+  /** A completed part of a generated source, made again: it must be what was sent, byte for byte. */
+  private checkRegeneratedPart(part: PartRecord, bytes: Uint8Array): void {
+    if (digestMatches(part, digestPart(bytes))) return;
+    const where = this.record.snapshot === null ? undefined : this.deps.source.describeOffset?.(this.record.snapshot, part.offset);
+    throw new SourceError(
+      'changed',
+      `${this.record.path} changed since the upload started (part ${part.partNumber}${where ? `, ${where},` : ''} no longer reads the same); its parts will not be mixed`,
+    );
+  }
+
+  private async sendPart(bytes: Uint8Array, uploadId: string, part: PartRecord, signal: AbortSignal): Promise<void> {
     throwIfStopped(signal);
-    const bytes = await reader.read(part.offset, part.size);
     const digest = digestPart(bytes);
     // Digests recorded by an earlier attempt at this part must still hold.
     if ((part.md5 !== null || part.checksum !== null) && !digestMatches(part, digest)) {

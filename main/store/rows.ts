@@ -1,4 +1,4 @@
-import type { ChecksumAlgorithm, PartRecord, PartState, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
+import type { ChecksumAlgorithm, PartRecord, PartState, SourceKind, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
 
 /** Rows as better-sqlite3 returns them (INTEGER as number: sizes and times stay below 2^53). */
 export interface UploadRow {
@@ -28,6 +28,8 @@ export interface UploadRow {
   expires_at: number | null;
   checksum_algorithm: ChecksumAlgorithm | null;
   source_missing: number;
+  source_kind: SourceKind;
+  source_snapshot: string | null;
 }
 
 /** The named parameters of the upload INSERT: what a new upload starts with. */
@@ -47,6 +49,7 @@ export interface SourceUpdate {
   fingerprint: string;
   part_size: number;
   single_put: number;
+  source_snapshot: string | null;
   now: number;
 }
 
@@ -97,6 +100,8 @@ export function toUpload(r: UploadRow): UploadRecord {
     expiresAt: r.expires_at,
     checksumAlgorithm: r.checksum_algorithm,
     sourceMissing: r.source_missing === 1,
+    sourceKind: r.source_kind,
+    snapshot: r.source_snapshot,
   };
 }
 

@@ -46,7 +46,7 @@ describe('SqliteStateStore: checksums, missing sources and target capabilities',
     expect(store.getUpload('u1')).toMatchObject({ uploadId: 'mpu-2', checksumAlgorithm: null, restarts: 1 });
     store.restartUpload('u1', 'mpu-3', 'sha256');
     expect(store.getUpload('u1')).toMatchObject({ uploadId: 'mpu-3', checksumAlgorithm: 'sha256' });
-    store.replaceSource('u1', { size: 5, mtimeNs: '2', fileId: '1:1', fingerprint: 'fp2', partSize: 10, singlePut: true }, [{ partNumber: 1, offset: 0, size: 5 }]);
+    store.replaceSource('u1', { size: 5, mtimeNs: '2', fileId: '1:1', fingerprint: 'fp2', partSize: 10, singlePut: true, snapshot: null }, [{ partNumber: 1, offset: 0, size: 5 }]);
     expect(store.getUpload('u1')).toMatchObject({ uploadId: null, checksumAlgorithm: null });
   });
 

@@ -4,7 +4,7 @@ import { SqliteStateStore } from './sqlite-state-store.ts';
 
 // reuseSource: the changed source keeps its multipart upload and the parts that still match.
 
-const SOURCE = { size: 32, mtimeNs: '1800000000000000000', fileId: '2049:99', fingerprint: 'fp2', partSize: 10, singlePut: false };
+const SOURCE = { size: 32, mtimeNs: '1800000000000000000', fileId: '2049:99', fingerprint: 'fp2', partSize: 10, singlePut: false, snapshot: null };
 
 describe('SqliteStateStore.reuseSource', () => {
   let store: SqliteStateStore;

@@ -61,6 +61,8 @@ describe('SqliteStateStore', () => {
       expiresAt: null,
       checksumAlgorithm: null,
       sourceMissing: false,
+      sourceKind: 'file',
+      snapshot: null,
     });
     expect(store.getUpload('u1')).toEqual(created);
     expect(store.listParts('u1')).toEqual(
@@ -170,7 +172,7 @@ describe('SqliteStateStore', () => {
     expect(() => store.restartUpload('nope', 'x')).toThrow();
     expect(() => store.setConflict('nope', 'x')).toThrow();
     expect(() => store.setExpiresAt('nope', 1)).toThrow();
-    expect(() => store.replaceSource('nope', { size: 1, mtimeNs: '1', fileId: '1:1', fingerprint: 'f', partSize: 5, singlePut: true }, [])).toThrow();
+    expect(() => store.replaceSource('nope', { size: 1, mtimeNs: '1', fileId: '1:1', fingerprint: 'f', partSize: 5, singlePut: true, snapshot: null }, [])).toThrow();
   });
 
   it('restartUpload replaces the upload id, counts the restart and resets every part', () => {
@@ -240,7 +242,7 @@ describe('SqliteStateStore', () => {
     store.setState('u1', 'failed', 'size 25 → 12');
     vi.setSystemTime(9000);
 
-    const source = { size: 12, mtimeNs: '1800000000000000000', fileId: '2049:99', fingerprint: 'fp2', partSize: 5, singlePut: false };
+    const source = { size: 12, mtimeNs: '1800000000000000000', fileId: '2049:99', fingerprint: 'fp2', partSize: 5, singlePut: false, snapshot: null };
     store.replaceSource('u1', source, [
       { partNumber: 1, offset: 0, size: 5 },
       { partNumber: 2, offset: 5, size: 5 },
@@ -268,7 +270,7 @@ describe('SqliteStateStore', () => {
   it('replaceSource is all or nothing', () => {
     store.createUpload(newUpload(), PARTS);
     store.setConflict('u1', 'changed');
-    const source = { size: 12, mtimeNs: '2', fileId: '2:2', fingerprint: 'fp2', partSize: 5, singlePut: false };
+    const source = { size: 12, mtimeNs: '2', fileId: '2:2', fingerprint: 'fp2', partSize: 5, singlePut: false, snapshot: null };
     const duplicate = [
       { partNumber: 1, offset: 0, size: 5 },
       { partNumber: 1, offset: 5, size: 7 },

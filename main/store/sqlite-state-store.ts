@@ -69,6 +69,8 @@ export class SqliteStateStore implements StateStore {
         now,
         state: upload.state,
         target_id: upload.targetId ?? null,
+        source_kind: upload.sourceKind ?? 'file',
+        source_snapshot: upload.snapshot ?? null,
       });
       for (const part of parts) this.s.insertPart.run(upload.id, part.partNumber, part.offset, part.size, now);
       const how = upload.singlePut ? 'a single PutObject' : `${parts.length} parts of up to ${upload.partSize} bytes`;
@@ -229,6 +231,7 @@ function sourceUpdate(id: string, source: SourceFacts, now: number): SourceUpdat
     fingerprint: source.fingerprint,
     part_size: source.partSize,
     single_put: source.singlePut ? 1 : 0,
+    source_snapshot: source.snapshot,
     now,
   };
 }

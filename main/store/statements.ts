@@ -5,7 +5,7 @@ import type { EventRow, PartRow, SourceUpdate, UploadInsert, UploadRow } from '.
 const FINISHED = `('completed', 'cancelled')`;
 const UPLOAD_COLUMNS = `id, upload_id, endpoint, region, path_style, bucket, "key", path, size, part_size, single_put,
   mtime_ns, file_id, fingerprint, started_at, updated_at, completed_at, state, last_error, restarts, etag,
-  target_id, conflict, expires_at, checksum_algorithm, source_missing`;
+  target_id, conflict, expires_at, checksum_algorithm, source_missing, source_kind, source_snapshot`;
 const PART_COLUMNS = `upload_record_id, part_number, "offset", size, state, etag, md5, checksum, updated_at`;
 
 /** Every statement the store runs, prepared once per connection. */
@@ -15,7 +15,7 @@ export function prepareStatements(db: Database.Database) {
     insertUpload: p<[UploadInsert]>(
       `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (@id, NULL, @endpoint, @region, @path_style, @bucket, @key, @path,
         @size, @part_size, @single_put, @mtime_ns, @file_id, @fingerprint, @started_at, @now, NULL, @state, NULL, 0, NULL,
-        @target_id, NULL, NULL, NULL, 0)`,
+        @target_id, NULL, NULL, NULL, 0, @source_kind, @source_snapshot)`,
     ),
     insertPart: p<[string, number, number, number, number]>(
       `INSERT INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?)`,
@@ -55,13 +55,13 @@ export function prepareStatements(db: Database.Database) {
     setExpiresAt: p<[number | null, number, string]>(`UPDATE uploads SET expires_at = ?, updated_at = ? WHERE id = ?`),
     replaceSource: p<[SourceUpdate]>(
       `UPDATE uploads SET size = @size, mtime_ns = @mtime_ns, file_id = @file_id, fingerprint = @fingerprint,
-        part_size = @part_size, single_put = @single_put, upload_id = NULL, checksum_algorithm = NULL, conflict = NULL, source_missing = 0, expires_at = NULL,
+        part_size = @part_size, single_put = @single_put, source_snapshot = @source_snapshot, upload_id = NULL, checksum_algorithm = NULL, conflict = NULL, source_missing = 0, expires_at = NULL,
         last_error = NULL, etag = NULL, completed_at = NULL, state = 'queued', updated_at = @now WHERE id = @id`,
     ),
     // Like replaceSource, but the multipart upload and its expiry stay: kept parts are on it.
     reuseSource: p<[SourceUpdate]>(
       `UPDATE uploads SET size = @size, mtime_ns = @mtime_ns, file_id = @file_id, fingerprint = @fingerprint,
-        part_size = @part_size, single_put = @single_put, conflict = NULL, source_missing = 0, last_error = NULL, etag = NULL,
+        part_size = @part_size, single_put = @single_put, source_snapshot = @source_snapshot, conflict = NULL, source_missing = 0, last_error = NULL, etag = NULL,
         completed_at = NULL, state = 'queued', updated_at = @now WHERE id = @id`,
     ),
     insertKeptPart: p<[string, number, number, number, string, string, string | null, number]>(

@@ -35,7 +35,10 @@ export interface EngineFixture {
   readonly dir: string;
   readonly store: SqliteStateStore;
   readonly s3: MemoryObjectStore;
-  newEngine(options?: Partial<EngineOptions>, deps?: { clock?: Clock; objectStoreFor?: ObjectStoreFactory; source?: ByteSource }): UploadEngine;
+  newEngine(
+    options?: Partial<EngineOptions>,
+    deps?: { clock?: Clock; objectStoreFor?: ObjectStoreFactory; source?: ByteSource; archives?: ByteSource },
+  ): UploadEngine;
   writeSource(size?: number, name?: string): { path: string; content: Buffer };
   addUpload(engine: UploadEngine, path: string, extra?: { targetId?: string; key?: string }): Promise<string>;
   expectObjectEquals(content: Buffer, key?: string): void;
@@ -81,6 +84,7 @@ export function useEngineFixture(): EngineFixture {
           store: fixture.store,
           objectStoreFor: deps.objectStoreFor ?? (() => fixture.s3),
           source: deps.source ?? new FileSource(),
+          ...(deps.archives ? { archives: deps.archives } : {}),
           clock: deps.clock ?? systemClock,
         },
         { ...BASE_OPTIONS, ...options },
