@@ -11,7 +11,9 @@ export type CrashPoint =
   | 'part-uploaded'
   | 'part-recorded'
   | 'before-complete'
-  | 'after-complete';
+  | 'after-complete'
+  | 'before-rollover'
+  | 'rollover-completed';
 
 const spec = parseSpec(process.env.HOIST_CRASH_AT);
 let hits = 0;

@@ -25,6 +25,11 @@ export interface EngineOptions {
    * multipart upload is created, to record when it will be discarded.
    */
   expiryMsFor?: (upload: UploadRecord) => number | null;
+  /**
+   * An unfinished upload the server will discard within this long is renewed
+   * at the start of a run, its parts copied server-side (see rollover.ts); 0: never.
+   */
+  rolloverWindowMs: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -41,6 +46,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   bandwidthLimit: 0,
   verify: 'sample',
   expiryMsFor: () => DEFAULT_EXPIRY_MS,
+  rolloverWindowMs: DAY_MS,
 };
 
 export interface EngineDeps {

@@ -83,7 +83,20 @@ export interface PartRecord {
 export interface UploadEvent {
   uploadRecordId: string;
   at: number;
-  kind: 'created' | 'resumed' | 'restarted' | 'adopted-part' | 'adopted' | 'probed' | 'completed' | 'failed' | 'paused' | 'cancelled' | 'source-missing';
+  kind:
+    | 'created'
+    | 'resumed'
+    | 'restarted'
+    | 'adopted-part'
+    | 'adopted'
+    | 'probed'
+    | 'rolled-over'
+    | 'rollover-skipped'
+    | 'completed'
+    | 'failed'
+    | 'paused'
+    | 'cancelled'
+    | 'source-missing';
   message: string;
 }
 
@@ -226,7 +239,8 @@ export interface SendOptions {
 
 /** The S3 calls the engine makes, for one target. Errors are thrown as S3Failure (see errors.ts). */
 export interface ObjectStore {
-  createMultipartUpload(location: ObjectLocation, options?: { checksumAlgorithm?: ChecksumAlgorithm }): Promise<{ uploadId: string }>;
+  /** `abortDate` (epoch ms): when the server says it will discard the upload (a lifecycle rule), if it says. */
+  createMultipartUpload(location: ObjectLocation, options?: { checksumAlgorithm?: ChecksumAlgorithm }): Promise<{ uploadId: string; abortDate?: number }>;
   uploadPart(
     location: ObjectLocation,
     uploadId: string,
@@ -234,6 +248,15 @@ export interface ObjectStore {
     body: Uint8Array,
     digests: BodyDigests,
     options?: SendOptions,
+  ): Promise<{ etag: string }>;
+  /** Copies bytes `range` (inclusive) of an existing object into a part, server-side: nothing is sent from here. */
+  uploadPartCopy(
+    location: ObjectLocation,
+    uploadId: string,
+    partNumber: number,
+    source: ObjectLocation,
+    range: { first: number; last: number },
+    signal?: AbortSignal,
   ): Promise<{ etag: string }>;
   /** Every part the server holds for the upload, all pages read. */
   listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemotePart[]>;

@@ -315,6 +315,7 @@ export class UploadEngine {
         pool: this.partSlots,
         retryPolicy: this.options.retryPolicy,
         verify: this.options.verify,
+        rolloverWindowMs: this.options.rolloverWindowMs,
         capabilities: (upload, retry) => this.capabilities.for(upload, objects, retry),
         expiresAt: (upload) => this.expiresAtFor(upload),
         throttle: (bytes, signal) => this.bandwidth.take(bytes, signal),

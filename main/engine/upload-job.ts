@@ -9,6 +9,8 @@ import type { ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateS
 import { probeOnFailure } from './probe-on-failure.ts';
 import { ASSUMED_CAPABILITIES } from './probe-capabilities.ts';
 import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
+import { copyIntoNewUpload, isInterimObject, rollOver, rolloverDue, rolloverObstacle } from './rollover.ts';
+import type { RolloverDeps } from './rollover.ts';
 import { RetryBudget, throwIfStopped, withRetries } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-budget.ts';
 import type { SlotPool } from './slot-pool.ts';
@@ -26,6 +28,8 @@ export interface JobDeps {
   expiresAt: (upload: UploadRecord) => number | null;
   /** Awaited before each chunk goes to the network: the shared bandwidth limit. */
   throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
+  /** Roll an upload over (see rollover.ts) when the server will discard it within this long; 0: never. */
+  rolloverWindowMs: number;
   /** How many completed parts to re-read on resume. */
   verify: VerifyMode;
   /** What the upload's target does with integrity headers (probed once per target). */
@@ -46,6 +50,7 @@ const MAX_RESTARTS_PER_RUN = 3;
 export class UploadJob {
   partsSkipped = 0;
   restartedThisRun = false;
+  private rolloverChecked = false;
   private readonly writer: PartWriter;
   private doneBytes = 0;
   private doneParts = 0;
@@ -105,8 +110,9 @@ export class UploadJob {
     }
     for (let restarts = 0; ; restarts += 1) {
       if (restarts > MAX_RESTARTS_PER_RUN) throw new IntegrityError('the server keeps losing this upload; giving up for now');
-      const uploadId = await this.ensureMultipartUpload(signal);
-      if (uploadId === 'completed') return;
+      const ensured = await this.ensureMultipartUpload(signal);
+      if (ensured === 'completed') return;
+      const uploadId = await this.rollOverIfDue(ensured, signal);
       try {
         await this.sendMissingParts(uploadId, signal);
       } catch (error) {
@@ -141,10 +147,10 @@ export class UploadJob {
     if (!current) throw new IntegrityError('the upload was removed while running');
     this.record = current;
     if (!current.uploadId) {
-      const { uploadId, checksumAlgorithm } = await this.createMultipartUpload(signal);
+      const { uploadId, checksumAlgorithm, abortDate } = await this.createMultipartUpload(signal);
       crashPoint('upload-created');
       store.setUploadId(this.id, uploadId, checksumAlgorithm);
-      store.setExpiresAt(this.id, this.deps.expiresAt(current));
+      store.setExpiresAt(this.id, abortDate ?? this.deps.expiresAt(current));
       crashPoint('upload-id-recorded');
       this.record = { ...current, uploadId, checksumAlgorithm };
       return uploadId;
@@ -181,14 +187,22 @@ export class UploadJob {
   private async recoverGoneUpload(oldUploadId: string, signal: AbortSignal): Promise<string | 'completed'> {
     const { store, objects } = this.deps;
     const head = await this.retry(() => objects.headObject(this.location, signal), signal, 'HeadObject');
-    const expected = multipartEtag(store.listParts(this.id).map((part) => part.md5));
+    const parts = store.listParts(this.id);
+    const expected = multipartEtag(parts.map((part) => part.md5));
     if (head && head.size === this.record.size && expected && unquoteEtag(head.etag) === expected) {
       this.markCompleted(head.etag, 'the previous run had completed it before stopping');
       return 'completed';
     }
-    const { uploadId, checksumAlgorithm } = await this.createMultipartUpload(signal);
+    // A rollover stopped after making its interim object: go on copying from it.
+    if (isInterimObject(head, parts, this.capabilities)) {
+      this.deps.log(this.id, 'continuing an interrupted renewal of the upload');
+      const uploadId = await copyIntoNewUpload(this.rolloverDeps(signal), this.record, signal);
+      this.afterNewUpload(uploadId);
+      return uploadId;
+    }
+    const { uploadId, checksumAlgorithm, abortDate } = await this.createMultipartUpload(signal);
     store.restartUpload(this.id, uploadId, checksumAlgorithm);
-    store.setExpiresAt(this.id, this.deps.expiresAt(this.record));
+    store.setExpiresAt(this.id, abortDate ?? this.deps.expiresAt(this.record));
     store.recordEvent({
       uploadRecordId: this.id,
       kind: 'restarted',
@@ -202,12 +216,56 @@ export class UploadJob {
     return uploadId;
   }
 
+  /**
+   * Once per run, before sending: an upload the server will discard soon is
+   * renewed with its parts copied server-side; where that cannot be done, the
+   * user is told to finish it in time.
+   */
+  private async rollOverIfDue(uploadId: string, signal: AbortSignal): Promise<string> {
+    if (this.rolloverChecked) return uploadId;
+    this.rolloverChecked = true;
+    const { store, clock } = this.deps;
+    const record = store.getUpload(this.id) ?? this.record;
+    const parts = store.listParts(this.id);
+    if (!rolloverDue(record, parts, clock.now(), this.deps.rolloverWindowMs)) return uploadId;
+    const head = await this.retry(() => this.deps.objects.headObject(this.location, signal), signal, 'HeadObject');
+    const obstacle = rolloverObstacle(parts, head, this.capabilities);
+    if (obstacle) {
+      const message = `the server will discard this unfinished upload at ${new Date(record.expiresAt ?? 0).toISOString()} and it cannot be renewed: ${obstacle}; finish it before then`;
+      store.recordEvent({ uploadRecordId: this.id, kind: 'rollover-skipped', message });
+      this.deps.log(this.id, message);
+      return uploadId;
+    }
+    this.deps.log(this.id, 'renewing the upload before the server discards it (parts are copied server-side)');
+    const renewed = await rollOver(this.rolloverDeps(signal), record, uploadId, signal);
+    this.afterNewUpload(renewed);
+    return renewed;
+  }
+
+  private rolloverDeps(signal: AbortSignal): RolloverDeps {
+    return {
+      store: this.deps.store,
+      objects: this.deps.objects,
+      location: this.location,
+      capabilities: this.capabilities,
+      retry: (attempt, what) => this.retry(attempt, signal, what),
+      expiresAt: this.deps.expiresAt,
+    };
+  }
+
+  private afterNewUpload(uploadId: string): void {
+    this.record = this.deps.store.getUpload(this.id) ?? { ...this.record, uploadId };
+    this.refreshCounts();
+    this.deps.onChange(this.id);
+  }
+
   /** A new multipart upload, with the SHA-256 checksum where the target verifies it. */
   private async createMultipartUpload(signal: AbortSignal) {
     const checksumAlgorithm = checksumAlgorithmFor(this.capabilities);
     const options = checksumAlgorithm ? { checksumAlgorithm } : {};
-    const { uploadId } = await this.retry(() => this.deps.objects.createMultipartUpload(this.location, options), signal, 'CreateMultipartUpload');
-    return { uploadId, checksumAlgorithm };
+    const { uploadId, abortDate } = await this.retry(() => this.deps.objects.createMultipartUpload(this.location, options), signal, 'CreateMultipartUpload');
+    // The server's own date (its lifecycle rule) wins over the configured expiry.
+    return { uploadId, checksumAlgorithm, abortDate };
   }
 
   /**

@@ -33,6 +33,7 @@ import type { ServerBehaviour } from './memory-server-behaviour.ts';
 export type ObjectOp =
   | 'createMultipartUpload'
   | 'uploadPart'
+  | 'uploadPartCopy'
   | 'listParts'
   | 'completeMultipartUpload'
   | 'abortMultipartUpload'
@@ -110,6 +111,8 @@ export class MemoryObjectStore implements ObjectStore {
   chunkSize = 256 * 1024;
   /** Real-time delay between chunks, so a send takes measurable time. */
   chunkDelayMs = 0;
+  /** A lifecycle rule: unfinished uploads are said to be discarded this long after creation (not enforced: use forgetUpload). */
+  lifecycleAbortMs: number | undefined;
   /** Which provider this server plays where integrity headers are concerned. */
   behaviour: ServerBehaviour = { ...RGW_LIKE };
 
@@ -162,7 +165,7 @@ export class MemoryObjectStore implements ObjectStore {
     const uploadId = `upload-${this.nextUploadId++}-${randomBytes(3).toString('hex')}`;
     const checksumAlgorithm = options.checksumAlgorithm && this.behaviour.checksumSha256 !== 'ignored' ? options.checksumAlgorithm : null;
     this.uploads.set(uploadId, { location, parts: new Map(), initiated: Date.now(), checksumAlgorithm });
-    return { uploadId };
+    return { uploadId, ...(this.lifecycleAbortMs !== undefined ? { abortDate: Date.now() + this.lifecycleAbortMs } : {}) };
   }
 
   async uploadPart(
@@ -188,6 +191,29 @@ export class MemoryObjectStore implements ObjectStore {
     const upload = this.requireUpload(location, uploadId);
     const etag = etagFor(this.behaviour, received);
     upload.parts.set(partNumber, { body: Buffer.from(received), etag });
+    return { etag };
+  }
+
+  /** A part made from a range of a stored object, as S3 does it: no bytes from the client. */
+  async uploadPartCopy(
+    location: ObjectLocation,
+    uploadId: string,
+    partNumber: number,
+    source: ObjectLocation,
+    range: { first: number; last: number },
+    signal?: AbortSignal,
+  ): Promise<{ etag: string }> {
+    this.enter({ op: 'uploadPartCopy', uploadId, partNumber });
+    if (signal?.aborted) throw interrupted();
+    const upload = this.requireUpload(location, uploadId);
+    const object = this.objects.get(objectKey(source));
+    if (!object) throw new S3Failure('fatal', 'the copy source does not exist', 'NoSuchKey', 404);
+    if (range.first < 0 || range.last >= object.body.length || range.first > range.last) {
+      throw new S3Failure('fatal', 'the copy range is outside the source', 'InvalidRange', 416);
+    }
+    const body = Buffer.from(object.body.subarray(range.first, range.last + 1));
+    const etag = etagFor(this.behaviour, body);
+    upload.parts.set(partNumber, { body, etag });
     return { etag };
   }
 
