@@ -53,6 +53,9 @@ describe('parseCliArgs: options', () => {
       stallTimeoutMs: undefined,
       verify: 'sample',
       onChange: 'fail',
+      expiryMs: undefined,
+      rolloverWindowMs: undefined,
+      expiryWarningMs: 24 * 3_600_000,
       json: false,
     });
   });
@@ -79,6 +82,12 @@ describe('parseCliArgs: options', () => {
       'all',
       '--on-change',
       'reuse',
+      '--expiry',
+      '2d',
+      '--rollover-window',
+      '1d',
+      '--expiry-warning',
+      '6h',
       '--json',
     ]);
     expect(options).toEqual({
@@ -92,6 +101,9 @@ describe('parseCliArgs: options', () => {
       stallTimeoutMs: 45_000,
       verify: 'all',
       onChange: 'reuse',
+      expiryMs: 2 * 86_400_000,
+      rolloverWindowMs: 86_400_000,
+      expiryWarningMs: 6 * 3_600_000,
       json: true,
     });
   });
@@ -169,5 +181,21 @@ describe('parseCliArgs: usage errors', () => {
 describe('USAGE', () => {
   it('lists every command', () => {
     for (const command of ['upload', 'resume', 'status', 'cancel']) expect(USAGE).toContain(`  ${command}`);
+  });
+});
+
+describe('parseCliArgs: expiry options', () => {
+  it('--expiry takes a duration or never; --rollover-window and --expiry-warning take durations', () => {
+    const { options } = parseCliArgs(['resume', '--expiry', '3d', '--rollover-window', '12h', '--expiry-warning', '90m']);
+    expect(options).toMatchObject({ expiryMs: 3 * 86_400_000, rolloverWindowMs: 12 * 3_600_000, expiryWarningMs: 90 * 60_000 });
+    expect(parseCliArgs(['resume', '--expiry', 'never']).options.expiryMs).toBeNull();
+    expect(parseCliArgs(['resume', '--rollover-window', '0s']).options.rolloverWindowMs).toBe(0);
+    expect(parseCliArgs(['status']).options).toMatchObject({ expiryMs: undefined, rolloverWindowMs: undefined, expiryWarningMs: 24 * 3_600_000 });
+  });
+
+  it('refuses what is not a duration, naming the flag', () => {
+    expect(usageErrorOf(['resume', '--expiry', 'soon'])).toBe('--expiry: "soon" is not a duration (try 7d, 12h or 30m)');
+    expect(usageErrorOf(['resume', '--rollover-window', '2 days'])).toMatch(/^--rollover-window: "2 days" is not a duration/);
+    expect(usageErrorOf(['status', '--expiry-warning', '1w'])).toMatch(/^--expiry-warning: "1w"/);
   });
 });

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseByteSize } from '../../shared/domain/units.ts';
 import { parseS3Url } from '../../shared/domain/s3-url.ts';
 import type { S3Location } from '../../shared/domain/s3-url.ts';
-import { parseOrphansCommand, rejectStrayOrphanFlags } from './orphans-args.ts';
+import { parseDuration, parseOrphansCommand, rejectStrayOrphanFlags } from './orphans-args.ts';
 import type { OrphanFlags, OrphansCommand } from './orphans-args.ts';
 
 export class UsageError extends Error {
@@ -31,6 +31,9 @@ Options:
   --max-retries N       retries in a row without progress before failing (default 10)
   --stall-timeout SEC   abort and retry a request with no bytes moving (default 30)
   --verify sample|all   on resume, re-read a sample of the completed parts (default) or all of them
+  --expiry D|never      how long the server keeps unfinished uploads when it does not say (default 7d)
+  --rollover-window D   renew uploads the server would discard within D, copying their parts server-side (default 1d; 0s: never)
+  --expiry-warning D    status flags uploads the server will discard within D (default 24h)
   --on-change fail|restart|reuse
                         when a file changed since its upload started (upload, resume): stop as a
                         conflict (default), start over with the new version, or keep the parts
@@ -62,6 +65,10 @@ export interface CliOptions {
   stallTimeoutMs: number | undefined;
   verify: 'sample' | 'all';
   onChange: OnChange;
+  /** Undefined: the engine's default; null: the server never discards unfinished uploads. */
+  expiryMs: number | null | undefined;
+  rolloverWindowMs: number | undefined;
+  expiryWarningMs: number;
   json: boolean;
 }
 
@@ -69,6 +76,13 @@ function positiveInteger(text: string | undefined, flag: string): number | undef
   if (text === undefined) return undefined;
   if (!/^\d{1,9}$/.test(text)) throw new UsageError(`${flag} needs a whole number, got "${text}"`);
   return Number(text);
+}
+
+function duration(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`${flag}: "${text}" is not a duration (try 7d, 12h or 30m)`);
+  return ms;
 }
 
 export function parseCliArgs(argv: readonly string[]): { command: Command; options: CliOptions } {
@@ -89,6 +103,9 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
         'stall-timeout': { type: 'string' },
         verify: { type: 'string', default: 'sample' },
         'on-change': { type: 'string', default: 'fail' },
+        expiry: { type: 'string' },
+        'rollover-window': { type: 'string' },
+        'expiry-warning': { type: 'string', default: '24h' },
         abort: { type: 'string' },
         'abort-all': { type: 'boolean', default: false },
         'older-than': { type: 'string' },
@@ -126,6 +143,9 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
     stallTimeoutMs: stall === undefined ? undefined : stall * 1000,
     verify,
     onChange,
+    expiryMs: values.expiry === 'never' ? null : duration(values.expiry, '--expiry'),
+    rolloverWindowMs: duration(values['rollover-window'], '--rollover-window'),
+    expiryWarningMs: duration(values['expiry-warning'], '--expiry-warning') ?? 24 * 3_600_000,
     json: values.json ?? false,
   };
   if (values.help) return { command: { name: 'help' }, options };

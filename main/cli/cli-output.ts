@@ -1,9 +1,12 @@
+import { isExpiringSoon } from '../../shared/domain/tray-view.ts';
+import type { TrayViewOptions } from '../../shared/domain/tray-view.ts';
 import type { UploadSnapshot } from '../../shared/domain/upload-snapshot.ts';
 import { formatBytes, formatDuration } from '../../shared/domain/units.ts';
 
-export function printStatus(uploads: readonly UploadSnapshot[], json: boolean): void {
+/** Uploads as `status` prints them; `expiringSoon`: the server will discard it within the warning threshold. */
+export function printStatus(uploads: readonly UploadSnapshot[], json: boolean, expiry: TrayViewOptions): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(uploads)}\n`);
+    process.stdout.write(`${JSON.stringify(uploads.map((upload) => ({ ...upload, expiringSoon: isExpiringSoon(upload, expiry) })))}\n`);
     return;
   }
   if (uploads.length === 0) {
@@ -12,7 +15,8 @@ export function printStatus(uploads: readonly UploadSnapshot[], json: boolean): 
   }
   for (const upload of uploads) {
     const percent = upload.bytesTotal === 0 ? 100 : Math.floor((upload.bytesDone / upload.bytesTotal) * 100);
-    const extra = [upload.restarts ? `restarted ${upload.restarts}×` : '', upload.lastError ?? ''].filter(Boolean).join('; ');
+    const expiring = isExpiringSoon(upload, expiry) && upload.expiresAt ? `the server discards it at ${upload.expiresAt}: finish it before then` : '';
+    const extra = [expiring, upload.restarts ? `restarted ${upload.restarts}×` : '', upload.lastError ?? ''].filter(Boolean).join('; ');
     process.stdout.write(
       `${upload.id}  ${upload.state.padEnd(9)} ${String(percent).padStart(3)}%  ${formatBytes(upload.bytesDone)}/${formatBytes(upload.bytesTotal)}  ` +
         `parts ${upload.partsDone}/${upload.partsTotal}  s3://${upload.bucket}/${upload.key}  ${upload.path}${extra ? `  (${extra})` : ''}\n`,

@@ -46,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
       engine: {
         verify: options.verify,
+        ...(options.expiryMs !== undefined ? { expiryMsFor: () => options.expiryMs as number | null } : {}),
+        ...(options.rolloverWindowMs !== undefined ? { rolloverWindowMs: options.rolloverWindowMs } : {}),
         ...(options.concurrency ? { concurrency: options.concurrency, maxActiveUploads: options.concurrency } : {}),
         ...(options.partSize ? { defaultPartSize: options.partSize } : {}),
         ...(options.maxRetries !== undefined ? { retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries } } : {}),
@@ -80,7 +82,7 @@ async function runCommand(command: Command, options: CliOptions, services: Servi
   const { engine } = services;
   switch (command.name) {
     case 'status':
-      printStatus(engine.snapshot(), options.json);
+      printStatus(engine.snapshot(), options.json, { now: Date.now(), expiryWarningHours: options.expiryWarningMs / 3_600_000 });
       return EXIT_OK;
     case 'cancel':
       try {
