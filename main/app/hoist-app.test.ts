@@ -112,6 +112,31 @@ describe('HoistApp', () => {
     expect(notify).toHaveBeenCalledTimes(1);
   });
 
+  it('warns once, with a notice and a notification, when an unfinished upload nears the server’s expiry', async () => {
+    const notify = vi.fn();
+    const { app, engine, events } = newApp({ notify });
+    await app.dispatch('targets.save', { target: { ...target, expiryDays: 1 } });
+    await app.dispatch('settings.set', { expiryWarningHours: 12 });
+    const source = fixture.writeSource(6 * 1024 * 1024, 'slow.bin');
+    const { record } = await engine.addUpload({ path: source.path, location: { bucket: 'bucket', key: 'slow.bin' }, target: { endpoint: undefined, region: 'us-east-1', pathStyle: false }, targetId: 't1' });
+    fixture.store.setUploadId(record.id, 'mpu-x');
+    const expiresAt = Date.now() + 20 * 3600_000;
+    fixture.store.setExpiresAt(record.id, expiresAt);
+    const warnings = () => events.filter(([name, payload]) => name === 'notice' && (payload as { message: string }).message.includes('will discard'));
+
+    app.warnOfExpiry();
+    expect(warnings()).toHaveLength(0);
+    app.warnOfExpiry(expiresAt - 11 * 3600_000);
+    app.warnOfExpiry(expiresAt - 10 * 3600_000);
+    expect(warnings()).toHaveLength(1);
+    expect(notify).toHaveBeenCalledWith('Upload expiring', `slow.bin: the server will discard the unfinished upload at ${new Date(expiresAt).toISOString()}; let it finish before then`);
+    expect(notify).toHaveBeenCalledTimes(1);
+    // Renewed (a new expiry date): warned again when that one nears.
+    fixture.store.setExpiresAt(record.id, expiresAt + 3600_000);
+    app.warnOfExpiry(expiresAt - 5 * 3600_000);
+    expect(notify).toHaveBeenCalledTimes(2);
+  });
+
   it('says the file dialog and reveal need the desktop app when headless', async () => {
     const { app } = newApp();
     expect(await app.dispatch('dialog.pickPaths', { folders: false })).toMatchObject({ ok: false, error: { code: 'unsupported' } });

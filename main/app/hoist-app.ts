@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { DEFAULT_SETTINGS, SettingsSchema, TargetSchema } from '../../shared/ipc-contract.ts';
 import type { EventName, EventPayload, Settings, Target, TargetView, UploadView } from '../../shared/ipc-contract.ts';
+import { isExpiringSoon } from '../../shared/domain/tray-view.ts';
 import { MiB } from '../../shared/domain/units.ts';
 import type { UploadEngine, RunResult } from '../engine/upload-engine.ts';
 import type { StateStore, TargetConfig } from '../engine/ports.ts';
@@ -9,6 +10,9 @@ import { dispatchRequest } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import { createHandlers } from './request-handlers.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
+
+/** How often expiry warnings are looked for. */
+const EXPIRY_CHECK_MS = 10 * 60_000;
 
 export type AppEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -31,14 +35,41 @@ export class HoistApp {
   private readonly unsubscribeEngine: () => void;
   /** Uploads whose missing source was already announced by a notification. */
   private readonly missingNotified = new Set<string>();
+  /** "id@expiresAt" of expiry warnings already given: a renewed upload gets a new date, and a new warning when that nears. */
+  private readonly expiryNotified = new Set<string>();
+  private readonly expiryTimer: ReturnType<typeof setInterval>;
 
   constructor(readonly deps: HoistAppDeps) {
     this.handlers = createHandlers(this);
     this.unsubscribeEngine = deps.engine.on((event) => {
       if (event.type === 'progress') this.emit('uploads.changed', { uploads: event.uploads });
       else if (event.type === 'removed') this.emit('uploads.removed', { ids: event.ids });
-      else if (event.type === 'finished') this.reportFinished(event.result);
+      else if (event.type === 'finished') {
+        this.reportFinished(event.result);
+        this.warnOfExpiry();
+      }
     });
+    // Uploads left paused or failed for days approach their expiry with nothing else happening.
+    this.expiryTimer = setInterval(() => this.warnOfExpiry(), EXPIRY_CHECK_MS);
+    this.expiryTimer.unref?.();
+  }
+
+  /**
+   * Warns once per upload (and expiry date) when the server will discard it
+   * within the warning threshold: a notice for the UI and a notification.
+   * The banner and the tray show the same from the upload list.
+   */
+  warnOfExpiry(now = Date.now()): void {
+    const options = { now, expiryWarningHours: this.settings().expiryWarningHours };
+    for (const view of this.views()) {
+      if (!isExpiringSoon(view, options)) continue;
+      const key = `${view.id}@${view.expiresAt}`;
+      if (this.expiryNotified.has(key)) continue;
+      this.expiryNotified.add(key);
+      const message = `${basename(view.path)}: the server will discard the unfinished upload at ${view.expiresAt}; let it finish before then`;
+      this.emit('notice', { level: 'warning', uploadId: view.id, message });
+      if (this.settings().notifications) this.deps.host.notify?.('Upload expiring', message);
+    }
   }
 
   dispatch(name: unknown, payload: unknown) {
@@ -124,6 +155,7 @@ export class HoistApp {
   }
 
   async shutdown(): Promise<void> {
+    clearInterval(this.expiryTimer);
     this.unsubscribeEngine();
     await this.deps.engine.shutdown();
   }
