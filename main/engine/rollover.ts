@@ -25,6 +25,33 @@ export interface RolloverDeps {
   retry: <T>(attempt: () => Promise<T>, what: string) => Promise<T>;
   /** When the server will discard a multipart upload created now, if it says nothing itself. */
   expiresAt: (upload: UploadRecord) => number | null;
+  log: (message: string) => void;
+}
+
+/**
+ * Renews the upload when it is due; where that cannot be done, records and
+ * says why and when the server will discard it. Returns the new multipart
+ * upload id, or undefined when nothing changed.
+ */
+export async function renewIfDue(
+  deps: RolloverDeps,
+  record: UploadRecord,
+  uploadId: string,
+  when: { now: number; windowMs: number },
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const parts = deps.store.listParts(record.id);
+  if (!rolloverDue(record, parts, when.now, when.windowMs)) return undefined;
+  const head = await deps.retry(() => deps.objects.headObject(deps.location, signal), 'HeadObject');
+  const obstacle = rolloverObstacle(parts, head, deps.capabilities);
+  if (obstacle) {
+    const message = `the server will discard this unfinished upload at ${new Date(record.expiresAt ?? 0).toISOString()} and it cannot be renewed: ${obstacle}; finish it before then`;
+    deps.store.recordEvent({ uploadRecordId: record.id, kind: 'rollover-skipped', message });
+    deps.log(message);
+    return undefined;
+  }
+  deps.log('renewing the upload before the server discards it (parts are copied server-side)');
+  return rollOver(deps, record, uploadId, signal);
 }
 
 /** Worth it when the server will discard the upload within `windowMs` and some, but not all, parts are done. */

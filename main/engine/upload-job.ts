@@ -3,13 +3,13 @@ import { IntegrityError, S3Failure, SourceError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
 import { assertCompletedObject, assertReadyToComplete, completedPart } from './object-checks.ts';
 import { checksumAlgorithmFor, digestMatches, digestPart } from './part-digest.ts';
-import { runParts } from './part-runner.ts';
+import { pumpParts } from './part-pump.ts';
 import { PartWriter } from './part-writer.ts';
 import type { ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, TargetCapabilities, UploadRecord } from './ports.ts';
 import { probeOnFailure } from './probe-on-failure.ts';
 import { ASSUMED_CAPABILITIES } from './probe-capabilities.ts';
 import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
-import { copyIntoNewUpload, isInterimObject, rollOver, rolloverDue, rolloverObstacle } from './rollover.ts';
+import { copyIntoNewUpload, isInterimObject, renewIfDue } from './rollover.ts';
 import type { RolloverDeps } from './rollover.ts';
 import { RetryBudget, throwIfStopped, withRetries } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-budget.ts';
@@ -216,28 +216,13 @@ export class UploadJob {
     return uploadId;
   }
 
-  /**
-   * Once per run, before sending: an upload the server will discard soon is
-   * renewed with its parts copied server-side; where that cannot be done, the
-   * user is told to finish it in time.
-   */
+  /** Once per run, before sending: an upload the server will discard soon is renewed (see rollover.ts). */
   private async rollOverIfDue(uploadId: string, signal: AbortSignal): Promise<string> {
     if (this.rolloverChecked) return uploadId;
     this.rolloverChecked = true;
-    const { store, clock } = this.deps;
-    const record = store.getUpload(this.id) ?? this.record;
-    const parts = store.listParts(this.id);
-    if (!rolloverDue(record, parts, clock.now(), this.deps.rolloverWindowMs)) return uploadId;
-    const head = await this.retry(() => this.deps.objects.headObject(this.location, signal), signal, 'HeadObject');
-    const obstacle = rolloverObstacle(parts, head, this.capabilities);
-    if (obstacle) {
-      const message = `the server will discard this unfinished upload at ${new Date(record.expiresAt ?? 0).toISOString()} and it cannot be renewed: ${obstacle}; finish it before then`;
-      store.recordEvent({ uploadRecordId: this.id, kind: 'rollover-skipped', message });
-      this.deps.log(this.id, message);
-      return uploadId;
-    }
-    this.deps.log(this.id, 'renewing the upload before the server discards it (parts are copied server-side)');
-    const renewed = await rollOver(this.rolloverDeps(signal), record, uploadId, signal);
+    const record = this.deps.store.getUpload(this.id) ?? this.record;
+    const renewed = await renewIfDue(this.rolloverDeps(signal), record, uploadId, { now: this.deps.clock.now(), windowMs: this.deps.rolloverWindowMs }, signal);
+    if (renewed === undefined) return uploadId;
     this.afterNewUpload(renewed);
     return renewed;
   }
@@ -250,6 +235,7 @@ export class UploadJob {
       capabilities: this.capabilities,
       retry: (attempt, what) => this.retry(attempt, signal, what),
       expiresAt: this.deps.expiresAt,
+      log: (message) => this.deps.log(this.id, message),
     };
   }
 
@@ -268,46 +254,9 @@ export class UploadJob {
     return { uploadId, checksumAlgorithm, abortDate };
   }
 
-  /**
-   * Sends every part not done. A generated source has no random access: it is
-   * regenerated from the start and read strictly in order, and each part
-   * already done is checked against its recorded digests on the way instead
-   * of being sent (the first that differs stops the upload as a conflict).
-   */
-  private async sendMissingParts(uploadId: string, signal: AbortSignal): Promise<void> {
-    const streamed = this.deps.source.sequentialOnly === true;
-    const parts = this.deps.store.listParts(this.id).filter((part) => streamed || part.state !== 'done');
-    if (parts.every((part) => part.state === 'done') && !streamed) return;
-    const reader = await this.deps.source.open(this.record.path);
-    // Reads are chained in part order (runParts starts parts in order), so a stream is read front to back.
-    let previousRead: Promise<unknown> = Promise.resolve();
-    const readInOrder = (part: PartRecord): Promise<Uint8Array> => {
-      const read = previousRead.then(() => {
-        throwIfStopped(signal);
-        return reader.read(part.offset, part.size);
-      });
-      previousRead = read.catch(() => undefined);
-      return read;
-    };
-    try {
-      await runParts(parts, this.deps.pool, signal, async (part, partSignal) => {
-        const bytes = await readInOrder(part);
-        if (part.state === 'done') this.checkRegeneratedPart(part, bytes);
-        else await this.sendPart(bytes, uploadId, part, partSignal);
-      });
-    } finally {
-      await reader.close();
-    }
-  }
-
-  /** A completed part of a generated source, made again: it must be what was sent, byte for byte. */
-  private checkRegeneratedPart(part: PartRecord, bytes: Uint8Array): void {
-    if (digestMatches(part, digestPart(bytes))) return;
-    const where = this.record.snapshot === null ? undefined : this.deps.source.describeOffset?.(this.record.snapshot, part.offset);
-    throw new SourceError(
-      'changed',
-      `${this.record.path} changed since the upload started (part ${part.partNumber}${where ? `, ${where},` : ''} no longer reads the same); its parts will not be mixed`,
-    );
+  private sendMissingParts(uploadId: string, signal: AbortSignal): Promise<void> {
+    const deps = { source: this.deps.source, pool: this.deps.pool, record: this.record, send: (bytes: Uint8Array, part: PartRecord, partSignal: AbortSignal) => this.sendPart(bytes, uploadId, part, partSignal) };
+    return pumpParts(deps, this.deps.store.listParts(this.id), signal);
   }
 
   private async sendPart(bytes: Uint8Array, uploadId: string, part: PartRecord, signal: AbortSignal): Promise<void> {
