@@ -22,6 +22,10 @@ export const UploadStateSchema = z.enum([
 ]);
 export type UploadViewState = z.infer<typeof UploadStateSchema>;
 
+/** How a dropped or added folder is sent: one object per file, or the whole folder as one .tar object made on the fly. */
+export const FolderModeSchema = z.enum(['files', 'archive']);
+export type FolderMode = z.infer<typeof FolderModeSchema>;
+
 export const ConflictChoiceSchema = z.enum(['restart', 'reuse', 'cancel']);
 export type ConflictChoice = z.infer<typeof ConflictChoiceSchema>;
 
@@ -165,6 +169,7 @@ export const requests = {
     input: z.object({
       paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
       targetId: z.string().min(1).max(64),
+      folderMode: FolderModeSchema.default('files'),
     }),
     output: AddResultSchema,
   },

@@ -32,13 +32,15 @@ export function createHandlers(app: HoistApp): RequestHandlers {
     'uploads.events': async ({ id }) =>
       store.listEvents(requireUpload(id).id).map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, message: event.message })),
 
-    'uploads.add': async ({ paths, targetId }) => {
+    'uploads.add': async ({ paths, targetId, folderMode }) => {
       const target = app.target(targetId);
       if (!target) throw new UserFacingError('not-found', `no target with id ${targetId}: add one under Targets first`);
       const result: AddResult = { added: [], rejected: [] };
-      const files: Array<{ path: string; keySuffix: string }> = [];
+      const files: Array<{ path: string; keySuffix: string; kind?: 'archive' }> = [];
       for (const path of paths) {
-        if (await isDirectory(path)) {
+        if (folderMode === 'archive' && (await isDirectory(path))) {
+          files.push({ path, keySuffix: `${app.defaultKeySuffix(path)}.tar`, kind: 'archive' });
+        } else if (await isDirectory(path)) {
           const walked = await walkFolder(path);
           files.push(...walked.files);
           result.rejected.push(...walked.skipped.map((skipped) => ({ path: skipped.path, reason: skipped.reason })));
@@ -56,6 +58,7 @@ export function createHandlers(app: HoistApp): RequestHandlers {
             target: app.targetConfig(target),
             targetId: target.id,
             partSize: app.partSize(),
+            ...(file.kind ? { kind: file.kind } : {}),
           });
           result.added.push({ id: record.id, path: file.path, key, continued });
           app.start(record.id);

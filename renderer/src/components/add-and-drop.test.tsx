@@ -31,8 +31,14 @@ describe('drop zone', () => {
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files, types: ['Files'] } });
     await flush();
 
-    expect(bridge.inputsOf('uploads.add')).toEqual([{ paths: ['/data/photos', '/data/a.bin'], targetId: 't-archive' }]);
+    expect(bridge.inputsOf('uploads.add')).toEqual([{ paths: ['/data/photos', '/data/a.bin'], targetId: 't-archive', folderMode: 'files' }]);
     expect(screen.queryByTestId('notice')).toBeNull();
+
+    // Folders as one archive: the next add says so.
+    fireEvent.change(screen.getByTestId('folder-mode'), { target: { value: 'archive' } });
+    fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files, types: ['Files'] } });
+    await flush();
+    expect(bridge.inputsOf('uploads.add')[1]).toEqual({ paths: ['/data/photos', '/data/a.bin'], targetId: 't-archive', folderMode: 'archive' });
   });
 
   it('explains adding by path when a browser drops files (headless)', async () => {
@@ -80,7 +86,7 @@ describe('add bar', () => {
     fireEvent.click(screen.getByTestId('add-button'));
     await flush();
 
-    expect(bridge.inputsOf('uploads.add')).toEqual([{ paths: ['/srv/exports/db.dump'], targetId: 't-main' }]);
+    expect(bridge.inputsOf('uploads.add')).toEqual([{ paths: ['/srv/exports/db.dump'], targetId: 't-main', folderMode: 'files' }]);
     expect(input.value).toBe('');
   });
 
@@ -122,8 +128,8 @@ describe('add bar', () => {
 
     expect(bridge.inputsOf('dialog.pickPaths')).toEqual([{ folders: false }, { folders: true }]);
     expect(bridge.inputsOf('uploads.add')).toEqual([
-      { paths: ['/home/me/a.iso', '/home/me/b.iso'], targetId: 't-main' },
-      { paths: ['/home/me/Photos'], targetId: 't-main' },
+      { paths: ['/home/me/a.iso', '/home/me/b.iso'], targetId: 't-main', folderMode: 'files' },
+      { paths: ['/home/me/Photos'], targetId: 't-main', folderMode: 'files' },
     ]);
   });
 });

@@ -10,9 +10,25 @@ export function AddBar() {
   return (
     <div className="add-bar">
       <TargetSelect />
+      <FolderModeSelect />
       {canPickFiles === true && <PickButtons />}
       {canPickFiles === false && <AddByPath />}
     </div>
+  );
+}
+
+/** A dropped or added folder: one object per file, or the whole folder as one .tar made on the fly. */
+function FolderModeSelect() {
+  const mode = useHoist((s) => s.folderMode);
+  const setMode = useHoist((s) => s.setFolderMode);
+  return (
+    <label className="target-select">
+      <span className="target-select__label">Folders as</span>
+      <select data-testid="folder-mode" value={mode} onChange={(event) => setMode(event.target.value === 'archive' ? 'archive' : 'files')}>
+        <option value="files">one object per file</option>
+        <option value="archive">one .tar archive</option>
+      </select>
+    </label>
   );
 }
 

@@ -76,7 +76,7 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     const rejected: Array<{ path: string; reason: string }> = [];
     let allSent = true;
     for (let i = 0; i < unique.length; i += MAX_PATHS_PER_ADD) {
-      const result = await request('uploads.add', { paths: unique.slice(i, i + MAX_PATHS_PER_ADD), targetId });
+      const result = await request('uploads.add', { paths: unique.slice(i, i + MAX_PATHS_PER_ADD), targetId, folderMode: store.getState().folderMode });
       if (!result) allSent = false;
       else rejected.push(...result.rejected);
     }

@@ -6,7 +6,7 @@
 // each window, gets its own instance through React context.
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import type { AppInfo, OrphanView, Settings, TargetView, UploadView } from '../../../shared/ipc-contract.ts';
+import type { AppInfo, FolderMode, OrphanView, Settings, TargetView, UploadView } from '../../../shared/ipc-contract.ts';
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
 
@@ -43,6 +43,8 @@ export interface HoistState {
   uploadsLoaded: boolean;
   targets: readonly TargetView[];
   selectedTargetId: string | null;
+  /** How folders added next are sent. */
+  folderMode: FolderMode;
   settings: Settings | null;
   appInfo: AppInfo | null;
   notices: readonly Notice[];
@@ -58,6 +60,7 @@ export interface HoistState {
   upsertTarget(target: TargetView): void;
   forgetTarget(id: string): void;
   selectTarget(id: string | null): void;
+  setFolderMode(mode: FolderMode): void;
   setSettings(settings: Settings): void;
   setAppInfo(info: AppInfo): void;
   addNotice(notice: Omit<Notice, 'id'>): void;
@@ -82,6 +85,7 @@ export function createHoistStore(): HoistStore {
     uploadsLoaded: false,
     targets: [],
     selectedTargetId: null,
+    folderMode: 'files',
     settings: null,
     appInfo: null,
     notices: [],
@@ -165,6 +169,10 @@ export function createHoistStore(): HoistStore {
 
     selectTarget(id) {
       set({ selectedTargetId: id });
+    },
+
+    setFolderMode(folderMode) {
+      set({ folderMode });
     },
 
     setSettings(settings) {
