@@ -4,6 +4,7 @@ import { systemClock } from './engine/system-clock.ts';
 import { UploadEngine } from './engine/upload-engine.ts';
 import type { EngineOptions } from './engine/upload-engine.ts';
 import { S3ObjectStore, DEFAULT_S3_OPTIONS } from './s3/s3-object-store.ts';
+import { ArchiveSource } from './source/archive-source.ts';
 import { FileSource } from './source/file-source.ts';
 import { SqliteStateStore } from './store/sqlite-state-store.ts';
 
@@ -35,6 +36,7 @@ export function openServices(options: ServiceOptions = {}): Services {
       store,
       objectStoreFor: (target) => S3ObjectStore.forTarget(target, s3Options),
       source: new FileSource(),
+      archives: new ArchiveSource(),
       clock: systemClock,
     },
     options.engine,

@@ -5,6 +5,7 @@ import { UploadEngine } from '../engine/upload-engine.ts';
 import type { TargetConfig } from '../engine/ports.ts';
 import { DEFAULT_S3_OPTIONS, S3ObjectStore } from '../s3/s3-object-store.ts';
 import type { S3Credentials } from '../s3/s3-object-store.ts';
+import { ArchiveSource } from '../source/archive-source.ts';
 import { FileSource } from '../source/file-source.ts';
 import { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { SqliteStateStore } from '../store/sqlite-state-store.ts';
@@ -52,6 +53,7 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
       objectStoreFor: (target: TargetConfig & { targetId: string | null }) =>
         S3ObjectStore.forTarget(target, DEFAULT_S3_OPTIONS, credentialsFor(target.targetId)),
       source: new FileSource(),
+      archives: new ArchiveSource(),
       clock: systemClock,
     },
     {

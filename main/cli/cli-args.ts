@@ -12,7 +12,8 @@ export class UsageError extends Error {
 export const USAGE = `Usage: hoist <command> [options]
 
 Commands:
-  upload <path> s3://<bucket>/<key>   upload a file (or continue its unfinished upload)
+  upload <path> s3://<bucket>/<key>   upload a file (or continue its unfinished upload);
+                                      a folder goes as one .tar object made on the fly
   resume                              resume every unfinished upload
   status [--json]                     list uploads
   cancel <id>                         abort an upload on the server and forget it

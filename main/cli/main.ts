@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatBytes } from '../../shared/domain/units.ts';
 import { formatS3Url } from '../../shared/domain/s3-url.ts';
@@ -110,7 +111,9 @@ async function uploadCommand(path: string, location: { bucket: string; key: stri
   const target = cliTarget(options);
   let added;
   try {
-    added = await engine.addUpload({ path: resolve(path), location, target, ...(options.partSize ? { partSize: options.partSize } : {}) });
+    // A folder goes as one archive object made on the fly (`upload <dir> s3://b/k.tar`).
+    const kind = (await isFolder(resolve(path))) ? 'archive' : 'file';
+    added = await engine.addUpload({ path: resolve(path), location, target, kind, ...(options.partSize ? { partSize: options.partSize } : {}) });
   } catch (error) {
     if (error instanceof SourceError || (error as Error).name === 'PartPlanError') fail((error as Error).message);
     throw error;
@@ -143,6 +146,13 @@ async function runWithProgress(services: Services, work: () => Promise<RunResult
     unsubscribe();
     line.finish();
   }
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
 }
 
 function reportResults(results: readonly RunResult[], options: CliOptions, services: Services): number {
