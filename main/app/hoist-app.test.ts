@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { useEngineFixture } from '../engine/testing/engine-fixture.ts';
 import { SqliteAppConfigStore } from '../store/app-config-store.ts';
+import { ArchiveSource } from '../source/archive-source.ts';
 import { HoistApp } from './hoist-app.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
 import { UnavailableSecretStore } from './secret-store.ts';
@@ -18,7 +19,7 @@ function memorySecrets(): SecretStore & { values: Map<string, string> } {
 }
 
 function newApp(host: Partial<HostCapabilities> = {}) {
-  const engine = fixture.newEngine();
+  const engine = fixture.newEngine({}, { archives: new ArchiveSource() });
   const app = new HoistApp({
     engine,
     store: fixture.store,
@@ -53,6 +54,27 @@ describe('HoistApp', () => {
     expect(value?.rejected).toEqual([{ path: join(fixture.dir, 'missing.bin'), reason: `file not found: ${join(fixture.dir, 'missing.bin')}` }]);
     await finished(app, 3);
     expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/photos/june/a.jpg' })?.body.toString()).toBe('a');
+  });
+
+  it('adds a folder as one .tar object when asked, made on the fly', async () => {
+    const { app } = newApp();
+    await app.dispatch('targets.save', { target });
+    const folder = join(fixture.dir, 'album');
+    mkdirSync(join(folder, 'june'), { recursive: true });
+    writeFileSync(join(folder, 'june', 'a.jpg'), 'a'.repeat(3000));
+    writeFileSync(join(folder, 'b.jpg'), 'bb');
+
+    const result = await app.dispatch('uploads.add', { paths: [folder], targetId: 't1', folderMode: 'archive' });
+
+    expect(result.ok && result.value).toMatchObject({ added: [{ path: folder, key: 'pc/album.tar', continued: false }], rejected: [] });
+    await finished(app, 1);
+    const source = new ArchiveSource();
+    const { size } = await source.stat(folder);
+    const reader = await source.open(folder);
+    const expected = Buffer.from(await reader.read(0, size));
+    await reader.close();
+    expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/album.tar' })?.body.equals(expected)).toBe(true);
+    expect(expected.includes(Buffer.from('album/june/a.jpg'))).toBe(true);
   });
 
   it('refuses an add to an unknown target with a message naming what to do', async () => {

@@ -104,3 +104,22 @@ describe('a sequential-only (generated) source', () => {
     await expect(engine.addUpload({ path: '/generated', location: LOCATION, target: TARGET, kind: 'archive' })).rejects.toThrow(/not available here/);
   });
 });
+
+describe('a changed generated source, kept where it still matches', () => {
+  it('reuse keeps the leading parts that still regenerate the same and sends the rest', async () => {
+    const source = new GeneratedSource(FILE_SIZE);
+    const engine = streamingEngine(source, { concurrency: 1 });
+    const id = await addStream(engine);
+    await twoOfThreeDone(engine, id);
+    source.corruptFrom(5 * MiB + 100);
+    expect((await engine.run(id)).outcome).toBe('conflict');
+    const sentBefore = f.s3.callsOf('uploadPart').length;
+
+    await engine.resolveConflict(id, 'reuse');
+    const result = await engine.run(id);
+
+    expect(result.outcome).toBe('completed');
+    expect(f.s3.callsOf('uploadPart').slice(sentBefore).map((call) => call.partNumber)).toEqual([2, 3]);
+    f.expectObjectEquals(source.expected());
+  });
+});

@@ -64,7 +64,9 @@ export class GeneratedSource implements ByteSource {
       out[i] = (BASE[at % BASE.length] as number) ^ (Math.floor(at / BASE.length) & 0xff);
     }
     if (this.corruptOffset !== undefined && this.corruptOffset < offset + length) {
-      for (let i = Math.max(0, this.corruptOffset - offset); i < length; i += 4096) out[i] = (out[i] as number) ^ 0x5a;
+      // Every 4096th byte from corruptOffset on, wherever a read starts.
+      const skip = Math.max(0, Math.ceil((offset - this.corruptOffset) / 4096));
+      for (let at = this.corruptOffset + skip * 4096; at < offset + length; at += 4096) out[at - offset] = (out[at - offset] as number) ^ 0x5a;
     }
     return out;
   }
