@@ -111,8 +111,12 @@ async function uploadCommand(path: string, location: { bucket: string; key: stri
   const target = cliTarget(options);
   let added;
   try {
-    // A folder goes as one archive object made on the fly (`upload <dir> s3://b/k.tar`).
+    // A folder goes as one archive object made on the fly (`upload <dir> s3://b/k.tar`); a key
+    // without .tar is more likely a slip (one object per file was meant) than a wish for a tar.
     const kind = (await isFolder(resolve(path))) ? 'archive' : 'file';
+    if (kind === 'archive' && !location.key.endsWith('.tar')) {
+      fail(`${resolve(path)} is a directory: to send it as one .tar archive, give a key ending in .tar (s3://${location.bucket}/${location.key}.tar)`);
+    }
     added = await engine.addUpload({ path: resolve(path), location, target, kind, ...(options.partSize ? { partSize: options.partSize } : {}) });
   } catch (error) {
     if (error instanceof SourceError || (error as Error).name === 'PartPlanError') fail((error as Error).message);
