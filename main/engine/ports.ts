@@ -203,6 +203,8 @@ export interface RemotePart {
   checksumSha256?: string;
 }
 
+export type RemoteParts = RemotePart[] & { abortDate?: number };
+
 /** The integrity headers to send with a body; a digest left out is not sent. */
 export interface BodyDigests {
   md5Base64?: string;
@@ -258,8 +260,8 @@ export interface ObjectStore {
     range: { first: number; last: number },
     signal?: AbortSignal,
   ): Promise<{ etag: string }>;
-  /** Every part the server holds for the upload, all pages read. */
-  listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemotePart[]>;
+  /** Every part the server holds for the upload, all pages read; with the server's abort date (epoch ms) when it gives one. */
+  listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemoteParts>;
   completeMultipartUpload(
     location: ObjectLocation,
     uploadId: string,

@@ -31,6 +31,21 @@ describe('rollover before the server expires an upload', () => {
     expect(expiresAt - Date.now()).toBeLessThanOrEqual(30 * HOUR);
   });
 
+  it('takes the abort date ListParts gives on resume (a rule added since the upload started)', async () => {
+    const engine = f.newEngine({ concurrency: 1, rolloverWindowMs: 0 });
+    const { id } = await halfDone(engine);
+    expect((f.store.getUpload(id)?.expiresAt ?? 0) - Date.now()).toBeGreaterThan(6 * 24 * HOUR);
+    f.s3.lifecycleAbortMs = 20 * HOUR;
+    const held = f.s3.holdUploadPart(3);
+    const running = engine.run(id);
+    await held.reached;
+    const expiresIn = (f.store.getUpload(id)?.expiresAt ?? 0) - Date.now();
+    expect(expiresIn).toBeGreaterThan(19 * HOUR);
+    expect(expiresIn).toBeLessThanOrEqual(20 * HOUR);
+    held.release();
+    expect((await running).outcome).toBe('completed');
+  });
+
   it('renews an upload inside the window: done parts copied server-side, only the rest sent, nothing left over', async () => {
     f.s3.lifecycleAbortMs = 10 * HOUR;
     const engine = f.newEngine({ concurrency: 1, rolloverWindowMs: 12 * HOUR });

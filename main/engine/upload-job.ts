@@ -162,6 +162,8 @@ export class UploadJob {
       if (error instanceof S3Failure && error.kind === 'upload-gone') return this.recoverGoneUpload(current.uploadId, signal);
       throw error;
     }
+    // The server's own date, where ListParts gives it (an adopted upload, a rule added since), is the one that counts.
+    if (remote.abortDate !== undefined && remote.abortDate !== current.expiresAt) store.setExpiresAt(this.id, remote.abortDate);
     for (const decision of reconcileParts(store.listParts(this.id), remote)) {
       if (decision.action === 'keep') {
         this.partsSkipped += 1;

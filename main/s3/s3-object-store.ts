@@ -21,7 +21,7 @@ import type {
   ObjectHead,
   ObjectLocation,
   ObjectStore,
-  RemotePart,
+  RemoteParts,
   RemoteUpload,
   SendOptions,
   TargetConfig,
@@ -170,8 +170,8 @@ export class S3ObjectStore implements ObjectStore {
     return { etag: `"${etag}"` };
   }
 
-  async listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemotePart[]> {
-    const parts: RemotePart[] = [];
+  async listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemoteParts> {
+    const parts: RemoteParts = [];
     let marker: string | undefined;
     for (;;) {
       const page = await this.call('ListParts', location, () =>
@@ -201,6 +201,7 @@ export class S3ObjectStore implements ObjectStore {
           ...(part.ChecksumSHA256 ? { checksumSha256: part.ChecksumSHA256 } : {}),
         });
       }
+      if (page.AbortDate) parts.abortDate = page.AbortDate.getTime();
       if (!page.IsTruncated || !page.NextPartNumberMarker) break;
       marker = page.NextPartNumberMarker;
     }

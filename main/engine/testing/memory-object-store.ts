@@ -7,7 +7,7 @@ import type {
   ObjectHead,
   ObjectLocation,
   ObjectStore,
-  RemotePart,
+  RemoteParts,
   RemoteUpload,
   SendOptions,
 } from '../ports.ts';
@@ -217,11 +217,11 @@ export class MemoryObjectStore implements ObjectStore {
     return { etag };
   }
 
-  async listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemotePart[]> {
+  async listParts(location: ObjectLocation, uploadId: string, signal?: AbortSignal): Promise<RemoteParts> {
     this.enter({ op: 'listParts', uploadId });
     if (signal?.aborted) throw interrupted();
     const upload = this.requireUpload(location, uploadId);
-    return [...upload.parts.entries()]
+    const parts: RemoteParts = [...upload.parts.entries()]
       .sort(([a], [b]) => a - b)
       .map(([partNumber, part]) => ({
         partNumber,
@@ -229,6 +229,8 @@ export class MemoryObjectStore implements ObjectStore {
         size: part.body.length,
         ...(this.behaviour.returnsChecksums && upload.checksumAlgorithm ? { checksumSha256: sha256Base64Of(part.body) } : {}),
       }));
+    if (this.lifecycleAbortMs !== undefined) parts.abortDate = upload.initiated + this.lifecycleAbortMs;
+    return parts;
   }
 
   async completeMultipartUpload(
