@@ -1,35 +1,44 @@
-import { join, resolve } from 'node:path';
-import { defaultStateDir, STATE_DATABASE_FILE } from './app-paths.ts';
+import { resolve } from 'node:path';
+import { defaultStateDir } from './app-paths.ts';
 import { systemClock } from './engine/system-clock.ts';
 import { UploadEngine } from './engine/upload-engine.ts';
 import type { EngineOptions } from './engine/upload-engine.ts';
 import { S3ObjectStore, DEFAULT_S3_OPTIONS } from './s3/s3-object-store.ts';
 import { ArchiveSource } from './source/archive-source.ts';
 import { FileSource } from './source/file-source.ts';
-import { SqliteStateStore } from './store/sqlite-state-store.ts';
+import { openState } from './store/open-state.ts';
+import type { Recovery } from './store/recover-state.ts';
+import type { SqliteStateStore } from './store/sqlite-state-store.ts';
 
 export interface ServiceOptions {
   stateDir?: string;
   engine?: Partial<EngineOptions>;
   stallTimeoutMs?: number;
+  /** Become the one writer of the state directory, doing this (e.g. "hoist upload"); without it the state is only read. */
+  lockFor?: string;
 }
 
 export interface Services {
   stateDir: string;
   store: SqliteStateStore;
   engine: UploadEngine;
+  /** The state database was damaged and replaced at this start: what was read from it, to rebuild from. */
+  recovery: Recovery | undefined;
   close(): void;
 }
 
 /** Wires the engine to the real adapters: SQLite state, S3 over the AWS SDK, local files, the system clock. */
 export function openServices(options: ServiceOptions = {}): Services {
   const stateDir = resolve(options.stateDir ?? process.env.HOIST_STATE_DIR ?? defaultStateDir());
-  const store = SqliteStateStore.open(join(stateDir, STATE_DATABASE_FILE));
+  const state = openState(stateDir, options.lockFor ? { lockFor: options.lockFor } : {});
+  const { store } = state;
   const concurrency = options.engine?.concurrency ?? 4;
   const s3Options = {
     ...DEFAULT_S3_OPTIONS,
     maxSockets: Math.max(DEFAULT_S3_OPTIONS.maxSockets, concurrency * 2),
     ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+    // Test hook: sign as if this machine's clock were off by this much (see clockOffsetMs).
+    ...(process.env.HOIST_TEST_CLOCK_OFFSET_MS ? { clockOffsetMs: Number(process.env.HOIST_TEST_CLOCK_OFFSET_MS) } : {}),
   };
   const engine = new UploadEngine(
     {
@@ -41,5 +50,5 @@ export function openServices(options: ServiceOptions = {}): Services {
     },
     options.engine,
   );
-  return { stateDir, store, engine, close: () => store.close() };
+  return { stateDir, store, engine, recovery: state.recovery, close: () => state.close() };
 }

@@ -69,3 +69,9 @@ export async function objectExists(client: S3Client, bucket: string, key: string
     throw error;
   }
 }
+
+/** A small object's bytes (for checking its content, e.g. listing a tar). */
+export async function objectBytes(client: S3Client, bucket: string, key: string): Promise<Uint8Array> {
+  const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (output.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+}

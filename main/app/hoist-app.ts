@@ -38,6 +38,8 @@ export class HoistApp {
   /** "id@expiresAt" of expiry warnings already given: a renewed upload gets a new date, and a new warning when that nears. */
   private readonly expiryNotified = new Set<string>();
   private readonly expiryTimer: ReturnType<typeof setInterval>;
+  /** Notices about how this start went (a damaged state database replaced): every UI that connects later is told too. */
+  private readonly startNotices: Array<EventPayload<'notice'>> = [];
 
   constructor(readonly deps: HoistAppDeps) {
     this.handlers = createHandlers(this);
@@ -78,7 +80,15 @@ export class HoistApp {
 
   on(listener: AppEventListener): () => void {
     this.listeners.add(listener);
+    for (const notice of this.startNotices) listener('notice', notice);
     return () => this.listeners.delete(listener);
+  }
+
+  /** A notice about this start, also logged: it is given to the UIs connected now and to every one that connects later. */
+  noticeAtStart(notice: EventPayload<'notice'>): void {
+    this.deps.host.log(notice.message);
+    this.startNotices.push(notice);
+    this.emit('notice', notice);
   }
 
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void {

@@ -1,5 +1,6 @@
-import { join, resolve } from 'node:path';
-import { defaultStateDir, STATE_DATABASE_FILE } from '../app-paths.ts';
+import { resolve } from 'node:path';
+import { defaultStateDir } from '../app-paths.ts';
+import { describeRebuild, rebuildFromSalvage } from '../engine/rebuild-from-salvage.ts';
 import { systemClock } from '../engine/system-clock.ts';
 import { UploadEngine } from '../engine/upload-engine.ts';
 import type { TargetConfig } from '../engine/ports.ts';
@@ -8,7 +9,9 @@ import type { S3Credentials } from '../s3/s3-object-store.ts';
 import { ArchiveSource } from '../source/archive-source.ts';
 import { FileSource } from '../source/file-source.ts';
 import { SqliteAppConfigStore } from '../store/app-config-store.ts';
-import { SqliteStateStore } from '../store/sqlite-state-store.ts';
+import { openState } from '../store/open-state.ts';
+import { describeRecovery } from '../store/recover-state.ts';
+import type { Recovery } from '../store/recover-state.ts';
 import { HoistApp } from './hoist-app.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
 
@@ -33,7 +36,9 @@ export interface OpenedApp {
  */
 export function openHoistApp(options: OpenAppOptions): OpenedApp {
   const stateDir = resolve(options.stateDir ?? process.env.HOIST_STATE_DIR ?? defaultStateDir());
-  const store = SqliteStateStore.open(join(stateDir, STATE_DATABASE_FILE));
+  // The app writes for as long as it runs: it is the state directory's one writer, or it does not start.
+  const state = openState(stateDir, { lockFor: options.host.mode === 'electron' ? 'the Hoist app' : 'hoist-headless' });
+  const { store } = state;
   const config = new SqliteAppConfigStore(store.database);
   // The engine asks the app for targets, and the app needs the engine: resolved once both exist.
   const late: { app?: HoistApp } = {};
@@ -68,12 +73,31 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
   late.app = opened;
   opened.applySettings();
   engine.pruneHistory();
+  // Not waited for at close: a rebuild still verifying parts finds the database closed and stops; the next start has what it adopted.
+  if (state.recovery) void rebuildInBackground(opened, state.recovery);
   return {
     app: opened,
     stateDir,
     close: async () => {
       await opened.shutdown();
-      store.close();
+      state.close();
     },
   };
+}
+
+/**
+ * The state database was damaged and replaced: the UI is told at once, then
+ * the unfinished uploads read from the old one are adopted again from the
+ * server (verified part by part, which reads the files: it runs while the app
+ * is already usable), and those rebuilt start.
+ */
+async function rebuildInBackground(app: HoistApp, recovery: Recovery): Promise<void> {
+  app.noticeAtStart({ level: 'warning', message: `Hoist: ${describeRecovery(recovery)}` });
+  try {
+    const report = await rebuildFromSalvage(app.deps.engine, recovery.salvage.uploads);
+    for (const line of describeRebuild(report)) app.noticeAtStart({ level: line.ok ? 'info' : 'warning', message: line.text });
+    for (const { record } of report.rebuilt) app.start(record.id);
+  } catch (error) {
+    app.deps.host.log(`rebuilding uploads after the state database was replaced: ${String(error)}`);
+  }
 }

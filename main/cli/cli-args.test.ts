@@ -113,7 +113,7 @@ describe('parseCliArgs: options', () => {
   });
 
   it('takes --on-change fail, restart or reuse and refuses anything else', () => {
-    expect(parseCliArgs(['upload', 'f', 's3://b/k', '--on-change', 'restart']).options.onChange).toBe('restart');
+    expect(parseCliArgs(['upload', 'f', 's3://bkt/k', '--on-change', 'restart']).options.onChange).toBe('restart');
     expect(parseCliArgs(['resume', '--on-change=fail']).options.onChange).toBe('fail');
     expect(() => parseCliArgs(['resume', '--on-change', 'merge'])).toThrow(/--on-change takes "fail", "restart" or "reuse", got "merge"/);
   });

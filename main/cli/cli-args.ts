@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseByteSize } from '../../shared/domain/units.ts';
-import { parseS3Url } from '../../shared/domain/s3-url.ts';
+import { locationProblem, parseS3Url } from '../../shared/domain/s3-url.ts';
 import type { S3Location } from '../../shared/domain/s3-url.ts';
 import { parseDuration, parseOrphansCommand, rejectStrayOrphanFlags } from './orphans-args.ts';
 import type { OrphanFlags, OrphansCommand } from './orphans-args.ts';
@@ -165,6 +165,8 @@ function parseCommand(positionals: readonly string[], orphanFlags: OrphanFlags):
       expectArgs(2, 'upload <path> s3://<bucket>/<key>');
       const location = parseS3Url(rest[1] as string);
       if (!location) throw new UsageError(`"${rest[1]}" is not an s3://<bucket>/<key> address`);
+      const problem = locationProblem(location);
+      if (problem) throw new UsageError(problem);
       return { name: 'upload', path: rest[0] as string, location };
     }
     case 'resume':

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatBytes } from '../../shared/domain/units.ts';
 import { formatS3Url } from '../../shared/domain/s3-url.ts';
-import { SourceError } from '../engine/errors.ts';
+import { SourceError, StateStoreFullError } from '../engine/errors.ts';
 import type { RunResult } from '../engine/upload-engine.ts';
 import { DEFAULT_RETRY_POLICY } from '../engine/retry-budget.ts';
 import { openServices } from '../services.ts';
@@ -12,6 +12,7 @@ import type { CliOptions, Command } from './cli-args.ts';
 import { printStatus, ProgressLine } from './cli-output.ts';
 import { cliTarget, orphansCommand } from './orphans-command.ts';
 import { resumeWithChoice, runWithChoice } from './on-change.ts';
+import { rebuildAfterRecovery, writerOf } from './state-recovery.ts';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -41,9 +42,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   let services: Services;
+  const writer = writerOf(command);
   try {
     services = openServices({
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(writer ? { lockFor: writer } : {}),
       ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
       engine: {
         verify: options.verify,
@@ -58,8 +61,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     fail((error as Error).message);
   }
 
-  // Finished uploads are kept for a while (status shows them), then forgotten.
-  services.engine.pruneHistory();
+  await rebuildAfterRecovery(services, (line) => process.stderr.write(`hoist: ${line}\n`));
+  // Finished uploads are kept for a while (status shows them), then forgotten; a reader leaves that to writers.
+  if (writer) services.engine.pruneHistory();
 
   let interrupted = false;
   const onSignal = (): void => {
@@ -119,7 +123,7 @@ async function uploadCommand(path: string, location: { bucket: string; key: stri
     }
     added = await engine.addUpload({ path: resolve(path), location, target, kind, ...(options.partSize ? { partSize: options.partSize } : {}) });
   } catch (error) {
-    if (error instanceof SourceError || (error as Error).name === 'PartPlanError') fail((error as Error).message);
+    if (error instanceof SourceError || error instanceof StateStoreFullError || (error as Error).name === 'PartPlanError') fail((error as Error).message);
     throw error;
   }
   if (added.adopted) {

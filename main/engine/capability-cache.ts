@@ -49,7 +49,7 @@ export class CapabilityCache {
   private async probe(upload: UploadRecord, objects: ObjectStore, retry: Retry): Promise<TargetCapabilities> {
     const target = `${upload.endpoint ?? 'AWS S3'} bucket ${upload.bucket}`;
     try {
-      const found = await probeCapabilities(objects, upload, this.clock.now(), retry);
+      const found = await probeCapabilities(objects, upload, this.clock.now(), retry, () => this.clock.now());
       this.store.saveCapabilities(upload.endpoint, upload.bucket, found);
       this.store.recordEvent({ uploadRecordId: upload.id, kind: 'probed', message: `checked ${target}: ${describeCapabilities(found)}` });
       return found;

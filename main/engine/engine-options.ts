@@ -30,6 +30,8 @@ export interface EngineOptions {
    * at the start of a run, its parts copied server-side (see rollover.ts); 0: never.
    */
   rolloverWindowMs: number;
+  /** The largest object the servers take (S3: 5 TiB); a bigger source is refused before anything is sent. */
+  maxObjectSize: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -47,6 +49,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   verify: 'sample',
   expiryMsFor: () => DEFAULT_EXPIRY_MS,
   rolloverWindowMs: DAY_MS,
+  maxObjectSize: 5 * 1024 ** 4,
 };
 
 export interface EngineDeps {

@@ -45,6 +45,20 @@ export class IntegrityError extends Error {
   override name = 'IntegrityError';
 }
 
+/**
+ * A state write failed because the disk holding the state database is full.
+ * The write did not happen (SQLite rolled it back), and the engine writes a
+ * part's record before sending it and marks it done only after the server
+ * acknowledged it: nothing recorded is wrong, the upload only stops.
+ */
+export class StateStoreFullError extends Error {
+  override name = 'StateStoreFullError';
+  readonly code = 'SQLITE_FULL';
+  constructor(readonly file: string, options?: { cause?: unknown }) {
+    super(`the disk holding the state database (${file}) is full: free some space, then resume; nothing was recorded wrongly`, options);
+  }
+}
+
 export function isStopped(error: unknown): error is StoppedError {
   return error instanceof StoppedError;
 }

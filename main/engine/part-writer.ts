@@ -1,4 +1,5 @@
 import { crashPoint } from './crash-points.ts';
+import { holdPoint } from './hold-points.ts';
 import { S3Failure } from './errors.ts';
 import type { PartDigest } from './part-digest.ts';
 import { headersFor } from './part-digest.ts';
@@ -66,6 +67,7 @@ export class PartWriter {
       crashPoint('part-uploaded');
       store.markPartDone(id, part.partNumber, etag);
       crashPoint('part-recorded');
+      await holdPoint('part-recorded');
     } catch (error) {
       store.markPartPending(id, part.partNumber);
       throw error;

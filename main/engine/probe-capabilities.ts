@@ -1,3 +1,4 @@
+import { CreateGuard } from './create-guard.ts';
 import { S3Failure } from './errors.ts';
 import { digestPart } from './part-digest.ts';
 import type { BodyDigests, HeaderSupport, ObjectLocation, ObjectStore, TargetCapabilities } from './ports.ts';
@@ -15,7 +16,8 @@ export const ASSUMED_CAPABILITIES: Omit<TargetCapabilities, 'probedAt'> = {
   etagIsMd5: true,
 };
 
-const PROBE_BODY = Buffer.from('Hoist checks what this server does with integrity headers; this upload is aborted at once.\n');
+/** Exported so a probe a crash interrupted can be recognised by its parts (see crash-leftovers.ts). */
+export const PROBE_BODY = Buffer.from('Hoist checks what this server does with integrity headers; this upload is aborted at once.\n');
 const WRONG_BODY = Buffer.from('not the body that was sent');
 
 /**
@@ -27,19 +29,22 @@ const WRONG_BODY = Buffer.from('not the body that was sent');
  * some gateways refuse them): Hoist sends only what helps and never what is
  * refused. Both uploads are aborted before returning. A failure that says
  * nothing about the headers (no access, no network) is thrown. `retry` wraps
- * each request (a refusal is an answer, never retried).
+ * each request (a refusal is an answer, never retried). `clock` times the
+ * attempts at creating the probe uploads (see CreateGuard).
  */
 export async function probeCapabilities(
   objects: ObjectStore,
   location: ObjectLocation,
   now: number,
   retry: <T>(attempt: () => Promise<T>) => Promise<T> = (attempt) => attempt(),
+  clock: () => number = Date.now,
 ): Promise<TargetCapabilities> {
   const answerOf = <T extends object>(request: () => Promise<T>) => retry(() => refusalAsAnswer(request));
+  const probe = { objects, location, answerOf, retry, clock };
   const digest = digestPart(PROBE_BODY);
   const wrong = digestPart(WRONG_BODY);
 
-  const md5 = await withProbeUpload(objects, location, false, answerOf, async (uploadId) => {
+  const md5 = await withProbeUpload(probe, false, async (uploadId) => {
     if (uploadId === undefined) throw new Error('no probe upload');
     const send = (partNumber: number, digests: BodyDigests) => answerOf(() => objects.uploadPart(location, uploadId, partNumber, PROBE_BODY, digests));
     const right = await send(1, { md5Base64: digest.md5Base64 });
@@ -51,7 +56,7 @@ export async function probeCapabilities(
     return { contentMd5: supportFrom(bad.refused), etagIsMd5 };
   });
 
-  const sha256 = await withProbeUpload(objects, location, true, answerOf, async (uploadId) => {
+  const sha256 = await withProbeUpload(probe, true, async (uploadId) => {
     if (uploadId === undefined) return { checksumSha256: 'rejected' as const, returnsChecksums: false };
     const send = (partNumber: number, digests: BodyDigests) => answerOf(() => objects.uploadPart(location, uploadId, partNumber, PROBE_BODY, digests));
     if ((await send(1, { sha256Base64: digest.sha256Base64 })).refused) return { checksumSha256: 'rejected' as const, returnsChecksums: false };
@@ -67,26 +72,31 @@ function supportFrom(wrongValueRefused: boolean): HeaderSupport {
   return wrongValueRefused ? 'verified' : 'ignored';
 }
 
+interface ProbeDeps {
+  objects: ObjectStore;
+  location: ObjectLocation;
+  answerOf: <R extends object>(request: () => Promise<R>) => Promise<Answer<R>>;
+  retry: <T>(attempt: () => Promise<T>) => Promise<T>;
+  clock: () => number;
+}
+
 /**
  * Runs `work` on a fresh multipart upload (created with SHA-256 when asked;
- * undefined when the server refuses that) and always aborts it afterwards.
+ * undefined when the server refuses that) and always aborts it afterwards,
+ * retrying the abort like any request: a probe must leave nothing behind.
  */
-async function withProbeUpload<T>(
-  objects: ObjectStore,
-  location: ObjectLocation,
-  withChecksum: boolean,
-  answerOf: <R extends object>(request: () => Promise<R>) => Promise<Answer<R>>,
-  work: (uploadId: string | undefined) => Promise<T>,
-): Promise<T> {
-  const created = await answerOf(() => objects.createMultipartUpload(location, withChecksum ? { checksumAlgorithm: 'sha256' } : {}));
+async function withProbeUpload<T>({ objects, location, answerOf, retry, clock }: ProbeDeps, withChecksum: boolean, work: (uploadId: string | undefined) => Promise<T>): Promise<T> {
+  const guard = new CreateGuard(objects, location, clock);
+  const created = await answerOf(() => guard.attempt(() => objects.createMultipartUpload(location, withChecksum ? { checksumAlgorithm: 'sha256' } : {})));
   if (created.refused) {
     if (!withChecksum) throw new Error('the server refuses to create a multipart upload');
     return work(undefined);
   }
   try {
+    await guard.sweep(created.uploadId, retry);
     return await work(created.uploadId);
   } finally {
-    await objects.abortMultipartUpload(location, created.uploadId).catch(() => undefined);
+    await retry(() => objects.abortMultipartUpload(location, created.uploadId)).catch(() => undefined);
   }
 }
 
@@ -97,7 +107,19 @@ async function refusalAsAnswer<T extends object>(request: () => Promise<T>): Pro
   try {
     return { ...(await request()), refused: false };
   } catch (error) {
-    if (error instanceof S3Failure && (error.status === 400 || error.status === 501)) return { refused: true };
+    if (error instanceof S3Failure && isRefusal(error)) return { refused: true };
     throw error;
   }
+}
+
+/**
+ * A 400 or 501 answers the question, except a 400 that only says "try again"
+ * (RequestTimeout: the body came too slowly): taking that for a refusal would
+ * record, for good, that this server refuses Content-MD5 or SHA-256, and parts
+ * would go without them. BadDigest is retryable elsewhere but here it is the
+ * answer: the server checked the wrong digest the probe sent.
+ */
+function isRefusal(error: S3Failure): boolean {
+  if (error.status === 501) return true;
+  return error.status === 400 && (error.kind !== 'retryable' || error.code === 'BadDigest');
 }

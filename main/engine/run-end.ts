@@ -1,5 +1,5 @@
 import type { RunResult } from './engine-options.ts';
-import { describeError, isStopped, S3Failure, SourceError, StoppedError } from './errors.ts';
+import { describeError, isStopped, S3Failure, SourceError, StateStoreFullError, StoppedError } from './errors.ts';
 import type { StopReason } from './errors.ts';
 import type { StateStore } from './ports.ts';
 
@@ -11,25 +11,43 @@ import type { StateStore } from './ports.ts';
  * marked missing until a run finds it again. Anything else: a failure a retry
  * may fix. Returns a message
  * to log for errors nobody put into words (neither S3 nor source errors).
+ *
+ * Never throws: when the end cannot be recorded (a full disk), the record
+ * keeps what it last said, which a later resume reconciles with the server.
  */
 export function recordRunEnd(store: StateStore, id: string, error: unknown, signal: AbortSignal, result: RunResult): string | undefined {
   const stop = isStopped(error) ? error.reason : signal.aborted ? stopReasonOf(signal) : undefined;
-  const exists = store.getUpload(id) !== undefined;
+  let unrecorded: unknown;
+  const record = (write: () => void): void => {
+    if (unrecorded !== undefined) return;
+    try {
+      write();
+    } catch (failure) {
+      unrecorded = failure;
+    }
+  };
+  let exists = false;
+  record(() => (exists = store.getUpload(id) !== undefined));
   if (stop) {
     result.outcome = stop === 'paused' ? 'paused' : stop === 'cancelled' ? 'cancelled' : 'stopped';
-    if (exists) store.setState(id, stop === 'paused' ? 'paused' : 'queued');
-    if (exists && stop === 'paused') store.recordEvent({ uploadRecordId: id, kind: 'paused', message: 'paused' });
-    return undefined;
+    if (exists) record(() => store.setState(id, stop === 'paused' ? 'paused' : 'queued'));
+    if (exists && stop === 'paused') record(() => store.recordEvent({ uploadRecordId: id, kind: 'paused', message: 'paused' }));
+    return unrecorded === undefined ? undefined : `could not record that the upload stopped: ${describeError(unrecorded)}`;
   }
   const conflict = error instanceof SourceError && error.code === 'changed';
   const missing = error instanceof SourceError && (error.code === 'missing' || error.code === 'unreadable');
   result.outcome = conflict ? 'conflict' : 'failed';
   result.error = missing ? `source missing: ${describeError(error)}; the upload is kept until the file is back (retry) or it is cancelled` : describeError(error);
   if (exists) {
-    if (conflict) store.setConflict(id, result.error);
-    if (missing) store.setSourceMissing(id, true);
-    store.setState(id, 'failed', result.error);
-    store.recordEvent({ uploadRecordId: id, kind: 'failed', message: result.error });
+    const message = result.error;
+    if (conflict) record(() => store.setConflict(id, message));
+    if (missing) record(() => store.setSourceMissing(id, true));
+    record(() => store.setState(id, 'failed', message));
+    record(() => store.recordEvent({ uploadRecordId: id, kind: 'failed', message }));
+  }
+  // The failure could not be recorded either: say why, unless that is what the run already says.
+  if (unrecorded !== undefined && !(error instanceof StateStoreFullError && unrecorded instanceof StateStoreFullError)) {
+    result.error = `${result.error}; it could not be recorded: ${describeError(unrecorded)}`;
   }
   return error instanceof S3Failure || (error instanceof Error && 'code' in error) ? undefined : result.error;
 }

@@ -66,3 +66,19 @@ describe('a missing source', () => {
     expect(f.s3.uploads.has(uploadId)).toBe(false);
   });
 });
+
+describe('sources and keys S3 cannot take', () => {
+  it('refuses a source larger than the largest object, and a key over 1,024 bytes, before any request', async () => {
+    const engine = f.newEngine({ maxObjectSize: 10 * 1024 * 1024 });
+    const { path } = f.writeSource(10 * 1024 * 1024 + 1, 'too-big.bin');
+    await expect(engine.addUpload({ path, location: { bucket: 'bucket', key: 'k' }, target: { endpoint: undefined, region: 'us-east-1', pathStyle: false } })).rejects.toThrow(
+      /has 10485761 bytes: larger than the 10\.0 MiB an S3 object can hold/,
+    );
+    const small = f.writeSource(10, 'small.bin');
+    await expect(engine.addUpload({ path: small.path, location: { bucket: 'bucket', key: 'k'.repeat(1025) }, target: { endpoint: undefined, region: 'us-east-1', pathStyle: false } })).rejects.toThrow(
+      /at most 1,024 bytes/,
+    );
+    expect(f.s3.calls).toEqual([]);
+    expect(f.store.listUploads()).toEqual([]);
+  });
+});

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { choosePartSize, planParts, usesSinglePut } from '../../shared/domain/part-plan.ts';
+import { choosePartSize, PartPlanError, planParts, usesSinglePut } from '../../shared/domain/part-plan.ts';
+import { locationProblem } from '../../shared/domain/s3-url.ts';
+import { formatBytes } from '../../shared/domain/units.ts';
 import type { ConflictChoice, UploadView } from '../../shared/ipc-contract.ts';
 import { adoptFromServer } from './adopt-from-server.ts';
 import type { AdoptOutcome } from './adopt-from-server.ts';
@@ -9,7 +11,7 @@ import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
 import { CapabilityCache } from './capability-cache.ts';
 import { EngineEvents } from './engine-events.ts';
-import { SourceError, StoppedError } from './errors.ts';
+import { SourceError, StateStoreFullError, StoppedError } from './errors.ts';
 import { ObjectStoreCache } from './object-store-cache.ts';
 import type { ByteSource, ObjectStore, SourceKind, TargetConfig, UploadRecord } from './ports.ts';
 import { recordRunEnd } from './run-end.ts';
@@ -71,6 +73,11 @@ export class UploadEngine {
     const source = this.sourceFor(kind);
     const stat = await source.stat(request.path);
     await (await source.open(request.path)).close();
+    const problem = locationProblem(request.location);
+    if (problem) throw new PartPlanError(problem);
+    if (stat.size > this.options.maxObjectSize) {
+      throw new PartPlanError(`${request.path} has ${stat.size} bytes: larger than the ${formatBytes(this.options.maxObjectSize)} an S3 object can hold`);
+    }
     const existing = store.findUnfinished(request.path, request.location, request.target.endpoint);
     if (existing) return { record: existing, continued: true };
     // No record (new machine, deleted database): the server may still hold this file's parts.
@@ -252,7 +259,14 @@ export class UploadEngine {
 
   /** Removes finished uploads older than the retention period; returns how many. */
   pruneHistory(): number {
-    const ids = this.deps.store.pruneFinished(this.deps.clock.now() - this.options.retentionMs);
+    let ids: string[];
+    try {
+      ids = this.deps.store.pruneFinished(this.deps.clock.now() - this.options.retentionMs);
+    } catch (error) {
+      // Housekeeping: on a full disk it waits for the next start rather than stopping this one.
+      if (error instanceof StateStoreFullError) return 0;
+      throw error;
+    }
     if (ids.length > 0) this.emit({ type: 'removed', ids });
     return ids.length;
   }

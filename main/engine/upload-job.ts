@@ -1,5 +1,7 @@
 import { crashPoint } from './crash-points.ts';
-import { IntegrityError, S3Failure, SourceError } from './errors.ts';
+import { CreateGuard } from './create-guard.ts';
+import { sweepCrashLeftovers } from './crash-leftovers.ts';
+import { IntegrityError, S3Failure, SourceError, StateStoreFullError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
 import { assertCompletedObject, assertReadyToComplete, completedPart } from './object-checks.ts';
 import { checksumAlgorithmFor, digestMatches, digestPart } from './part-digest.ts';
@@ -58,12 +60,15 @@ export class UploadJob {
   private readonly budget: RetryBudget;
   private readonly location: ObjectLocation;
   private capabilities: TargetCapabilities = { ...ASSUMED_CAPABILITIES, probedAt: 0 };
+  /** The last run of this upload never recorded how it ended: it was killed (see crash-leftovers.ts). */
+  private readonly killedBefore: boolean;
 
   constructor(
     private record: UploadRecord,
     private readonly deps: JobDeps,
   ) {
     this.budget = new RetryBudget(deps.retryPolicy);
+    this.killedBefore = record.state === 'uploading';
     this.location = { bucket: record.bucket, key: record.key };
     this.writer = new PartWriter({
       store: deps.store,
@@ -101,8 +106,9 @@ export class UploadJob {
     // The file is as recorded again (put back as it was): nothing left to decide.
     if (this.record.conflict !== null) store.setConflict(this.id, null);
     if (this.record.sourceMissing) store.setSourceMissing(this.id, false);
-    this.capabilities = await this.deps.capabilities(this.record, (attempt) => this.retry(attempt, signal, 'checking what the server verifies'));
+    // Before the probe: a run killed in the probe must leave the mark that makes the next one sweep.
     store.setState(this.id, 'uploading', null);
+    this.capabilities = await this.deps.capabilities(this.record, (attempt) => this.retry(attempt, signal, 'checking what the server verifies'));
     this.deps.onChange(this.id);
     if (this.record.singlePut) {
       await this.runSinglePut(signal);
@@ -149,6 +155,7 @@ export class UploadJob {
     if (!current.uploadId) {
       const { uploadId, checksumAlgorithm, abortDate } = await this.createMultipartUpload(signal);
       crashPoint('upload-created');
+      if (this.killedBefore) await this.sweepLeftovers(uploadId, current, signal);
       store.setUploadId(this.id, uploadId, checksumAlgorithm);
       store.setExpiresAt(this.id, abortDate ?? this.deps.expiresAt(current));
       crashPoint('upload-id-recorded');
@@ -203,6 +210,8 @@ export class UploadJob {
       return uploadId;
     }
     const { uploadId, checksumAlgorithm, abortDate } = await this.createMultipartUpload(signal);
+    // A run killed right here before would have left its fresh upload unrecorded.
+    if (this.killedBefore) await this.sweepLeftovers(uploadId, this.record, signal);
     store.restartUpload(this.id, uploadId, checksumAlgorithm);
     store.setExpiresAt(this.id, abortDate ?? this.deps.expiresAt(this.record));
     store.recordEvent({
@@ -247,11 +256,24 @@ export class UploadJob {
     this.deps.onChange(this.id);
   }
 
+  /** Before recording the new upload, so that a kill during the sweep leaves the mark for the next run to sweep again. */
+  private async sweepLeftovers(uploadId: string, current: UploadRecord, signal: AbortSignal): Promise<void> {
+    const isKnown = (id: string) => this.deps.store.listUnfinished().some((upload) => upload.uploadId === id);
+    const retry = <T>(attempt: () => Promise<T>) => this.retry(attempt, signal, 'removing uploads a killed run left');
+    const removed = await sweepCrashLeftovers({ objects: this.deps.objects, location: this.location, retry, isKnown }, uploadId, current.startedAt, this.deps.clock.now());
+    if (removed > 0) this.deps.log(this.id, `removed ${removed} multipart upload(s) a killed run had left on the server`);
+  }
+
   /** A new multipart upload, with the SHA-256 checksum where the target verifies it. */
   private async createMultipartUpload(signal: AbortSignal) {
     const checksumAlgorithm = checksumAlgorithmFor(this.capabilities);
     const options = checksumAlgorithm ? { checksumAlgorithm } : {};
-    const { uploadId, abortDate } = await this.retry(() => this.deps.objects.createMultipartUpload(this.location, options), signal, 'CreateMultipartUpload');
+    const guard = new CreateGuard(this.deps.objects, this.location, () => this.deps.clock.now());
+    const { uploadId, abortDate } = await this.retry(() => guard.attempt(() => this.deps.objects.createMultipartUpload(this.location, options)), signal, 'CreateMultipartUpload');
+    // An attempt whose answer was lost may have made an upload too: remove it (see CreateGuard).
+    const known = (id: string) => this.deps.store.listUnfinished().some((upload) => upload.uploadId === id);
+    const removed = await guard.sweep(uploadId, (attempt) => this.retry(attempt, signal, 'removing an upload a lost answer made'), known);
+    if (removed > 0) this.deps.log(this.id, `removed ${removed} empty multipart upload(s) made by attempts whose answer was lost`);
     // The server's own date (its lifecycle rule) wins over the configured expiry.
     return { uploadId, checksumAlgorithm, abortDate };
   }
@@ -329,7 +351,12 @@ export class UploadJob {
 
   private markCompleted(etag: string | null, note: string | undefined): void {
     this.deps.store.markCompleted(this.id, etag);
-    this.deps.store.recordEvent({ uploadRecordId: this.id, kind: 'completed', message: note ?? 'completed and verified' });
+    try {
+      this.deps.store.recordEvent({ uploadRecordId: this.id, kind: 'completed', message: note ?? 'completed and verified' });
+    } catch (error) {
+      // The completion is recorded; only its history line found no space. The upload is done all the same.
+      if (!(error instanceof StateStoreFullError)) throw error;
+    }
     this.refreshCounts();
     this.deps.onChange(this.id);
   }

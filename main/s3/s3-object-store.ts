@@ -26,6 +26,7 @@ import type {
   SendOptions,
   TargetConfig,
 } from '../engine/ports.ts';
+import { S3Failure } from '../engine/errors.ts';
 import { classifyS3Error } from './classify-s3-error.ts';
 import { countingBody } from './counting-body.ts';
 
@@ -34,6 +35,11 @@ export interface S3ObjectStoreOptions {
   stallTimeoutMs: number;
   connectTimeoutMs: number;
   maxSockets: number;
+  /**
+   * Where this machine's clock is believed to be off, in ms (signing uses now + offset). The SDK corrects it from the
+   * server's Date header after a RequestTimeTooSkewed, which the engine retries; tests start it off to prove that.
+   */
+  clockOffsetMs?: number;
   /** ListParts page size; undefined lets the server choose (1,000 on AWS and RGW). */
   listPartsPageSize?: number;
 }
@@ -56,6 +62,7 @@ export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptio
     ...(credentials && 'accessKeyId' in credentials ? { credentials } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     forcePathStyle: target.pathStyle,
+    ...(options.clockOffsetMs ? { systemClockOffset: options.clockOffsetMs } : {}),
     // The engine owns retries (with its own budget and progress-based reset).
     maxAttempts: 1,
     // The SDK otherwise console.warns about failed streaming requests; the
@@ -113,7 +120,7 @@ export class S3ObjectStore implements ObjectStore {
         }),
       ),
     );
-    if (!output.UploadId) throw new Error('the server returned no upload id');
+    if (!output.UploadId) throw this.notS3('CreateMultipartUpload', 'an upload id');
     return { uploadId: output.UploadId, ...(output.AbortDate ? { abortDate: output.AbortDate.getTime() } : {}) };
   }
 
@@ -139,7 +146,8 @@ export class S3ObjectStore implements ObjectStore {
         { abortSignal: options.signal },
       ),
     );
-    return { etag: output.ETag ?? '' };
+    if (!output.ETag) throw this.notS3(`UploadPart ${partNumber}`, 'an ETag');
+    return { etag: output.ETag };
   }
 
   async uploadPartCopy(
@@ -299,13 +307,20 @@ export class S3ObjectStore implements ObjectStore {
         { abortSignal: options.signal },
       ),
     );
-    return { etag: output.ETag ?? '' };
+    if (!output.ETag) throw this.notS3('PutObject', 'an ETag');
+    return { etag: output.ETag };
   }
 
   async checkAccess(location: ObjectLocation, signal?: AbortSignal): Promise<void> {
     await this.call('ListObjectsV2', location, () =>
       this.client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, MaxKeys: 1 }), { abortSignal: signal }),
     );
+  }
+
+  /** A 2xx answer without what every S3 server sends: some other web server is at the endpoint. */
+  private notS3(operation: string, missing: string): S3Failure {
+    const where = this.target.endpoint ?? 'the AWS endpoint';
+    return new S3Failure('fatal', `${where} answered ${operation} without ${missing}: it does not look like an S3 server (check the endpoint)`, 'NotS3', undefined);
   }
 
   private context(operation: string, location: ObjectLocation) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { StateStoreFullError } from '../engine/errors.ts';
 import { migrate } from './migrate.ts';
 
 /** The file exists but is not a readable SQLite database. It is left as it is, for the user to inspect. */
@@ -46,16 +47,31 @@ export function openStateDatabase(file: string): Database.Database {
     // The GUI and the CLI may open the same state directory; wait for a
     // writer briefly rather than failing at once.
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    limitPagesForTests(db);
     // Opening reads only the first page; damage further in would otherwise
     // surface later, in the middle of an upload. quick_check reads every page
-    // once (milliseconds for a database of thousands of parts).
+    // once (milliseconds for a database of thousands of parts), and runs before
+    // migrations so that a damaged file is never written to.
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    migrate(db);
     return db;
   } catch (error) {
     db.close();
     if (isCorruption(error)) throw new StateDatabaseCorruptError(file, error);
+    if ((error as { code?: unknown }).code === 'SQLITE_FULL') throw new StateStoreFullError(file, { cause: error });
     throw error;
   }
+}
+
+/**
+ * Test hook: HOIST_TEST_MAX_PAGE_COUNT=N caps the database at N pages on this
+ * connection (PRAGMA max_page_count), so a write that needs a new page fails
+ * with SQLITE_FULL exactly as on a full disk. Tests use it to check that a
+ * full disk stops uploads cleanly and that nothing is recorded wrongly.
+ * Inert unless the variable is set.
+ */
+function limitPagesForTests(db: Database.Database): void {
+  const limit = Number(process.env.HOIST_TEST_MAX_PAGE_COUNT);
+  if (Number.isInteger(limit) && limit > 0) db.pragma(`max_page_count = ${limit}`);
 }

@@ -12,6 +12,7 @@ import type {
   UploadRecord,
   UploadState,
 } from '../engine/ports.ts';
+import { StateStoreFullError } from '../engine/errors.ts';
 import { migrate } from './migrate.ts';
 import { openStateDatabase } from './open-database.ts';
 import { toPart, toUpload } from './rows.ts';
@@ -24,7 +25,8 @@ import { prepareStatements, type Statements } from './statements.ts';
  * synchronous = FULL in open-database.ts) when the method returns.
  *
  * Writes naming an upload or part that does not exist throw: a silent no-op
- * would let the engine believe something was recorded that was not.
+ * would let the engine believe something was recorded that was not. A write
+ * that fails because the disk is full throws StateStoreFullError (see write()).
  */
 export class SqliteStateStore implements StateStore {
   static open(file: string): SqliteStateStore {
@@ -50,7 +52,7 @@ export class SqliteStateStore implements StateStore {
 
   createUpload(upload: NewUpload, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): UploadRecord {
     const now = Date.now();
-    this.db.transaction(() => {
+    this.write(() => this.db.transaction(() => {
       this.s.insertUpload.run({
         id: upload.id,
         endpoint: upload.endpoint ?? null,
@@ -75,7 +77,7 @@ export class SqliteStateStore implements StateStore {
       for (const part of parts) this.s.insertPart.run(upload.id, part.partNumber, part.offset, part.size, now);
       const how = upload.singlePut ? 'a single PutObject' : `${parts.length} parts of up to ${upload.partSize} bytes`;
       this.s.insertEvent.run(upload.id, now, 'created', `${upload.size} bytes as ${how}`);
-    })();
+    })());
     return this.requireUpload(upload.id);
   }
 
@@ -102,14 +104,15 @@ export class SqliteStateStore implements StateStore {
   }
 
   setUploadId(id: string, uploadId: string | null, checksumAlgorithm: ChecksumAlgorithm | null = null): void {
-    expectChange(this.s.setUploadId.run(uploadId, checksumAlgorithm, Date.now(), id), `upload ${id}`);
+    expectChange(this.write(() => this.s.setUploadId.run(uploadId, checksumAlgorithm, Date.now(), id)), `upload ${id}`);
   }
 
   setState(id: string, state: UploadState, lastError?: string | null): void {
-    const result =
+    const result = this.write(() =>
       lastError === undefined
         ? this.s.setState.run(state, state, Date.now(), id)
-        : this.s.setStateAndError.run(state, state, lastError, Date.now(), id);
+        : this.s.setStateAndError.run(state, state, lastError, Date.now(), id),
+    );
     expectChange(result, `upload ${id}`);
   }
 
@@ -126,28 +129,28 @@ export class SqliteStateStore implements StateStore {
   }
 
   restartUpload(id: string, newUploadId: string | null, checksumAlgorithm: ChecksumAlgorithm | null = null): void {
-    this.db.transaction(() => {
+    this.write(() => this.db.transaction(() => {
       const now = Date.now();
       expectChange(this.s.restartUpload.run(newUploadId, checksumAlgorithm, now, id), `upload ${id}`);
       this.s.resetParts.run(now, id);
-    })();
+    })());
   }
 
   markCompleted(id: string, etag: string | null): void {
     const now = Date.now();
-    expectChange(this.s.markCompleted.run(etag, now, now, id), `upload ${id}`);
+    expectChange(this.write(() => this.s.markCompleted.run(etag, now, now, id)), `upload ${id}`);
   }
 
   setConflict(id: string, conflict: string | null): void {
-    expectChange(this.s.setConflict.run(conflict, Date.now(), id), `upload ${id}`);
+    expectChange(this.write(() => this.s.setConflict.run(conflict, Date.now(), id)), `upload ${id}`);
   }
 
   setExpiresAt(id: string, expiresAt: number | null): void {
-    expectChange(this.s.setExpiresAt.run(expiresAt, Date.now(), id), `upload ${id}`);
+    expectChange(this.write(() => this.s.setExpiresAt.run(expiresAt, Date.now(), id)), `upload ${id}`);
   }
 
   setSourceMissing(id: string, missing: boolean): void {
-    expectChange(this.s.setSourceMissing.run(missing ? 1 : 0, Date.now(), id), `upload ${id}`);
+    expectChange(this.write(() => this.s.setSourceMissing.run(missing ? 1 : 0, Date.now(), id)), `upload ${id}`);
   }
 
   getCapabilities(endpoint: string | undefined, bucket: string): TargetCapabilities | undefined {
@@ -157,20 +160,20 @@ export class SqliteStateStore implements StateStore {
 
   saveCapabilities(endpoint: string | undefined, bucket: string, capabilities: TargetCapabilities): void {
     const { probedAt, ...found } = capabilities;
-    this.s.saveCapabilities.run(endpoint ?? '', bucket, JSON.stringify(found), probedAt);
+    this.write(() => this.s.saveCapabilities.run(endpoint ?? '', bucket, JSON.stringify(found), probedAt));
   }
 
   replaceSource(id: string, source: SourceFacts, parts: ReadonlyArray<{ partNumber: number; offset: number; size: number }>): void {
-    this.db.transaction(() => {
+    this.write(() => this.db.transaction(() => {
       const now = Date.now();
       expectChange(this.s.replaceSource.run(sourceUpdate(id, source, now)), `upload ${id}`);
       this.s.deleteParts.run(id);
       for (const part of parts) this.s.insertPart.run(id, part.partNumber, part.offset, part.size, now);
-    })();
+    })());
   }
 
   reuseSource(id: string, source: SourceFacts, parts: ReadonlyArray<PlannedReuse>): void {
-    this.db.transaction(() => {
+    this.write(() => this.db.transaction(() => {
       const now = Date.now();
       expectChange(this.s.reuseSource.run(sourceUpdate(id, source, now)), `upload ${id}`);
       this.s.deleteParts.run(id);
@@ -181,15 +184,15 @@ export class SqliteStateStore implements StateStore {
           this.s.insertPart.run(id, part.partNumber, part.offset, part.size, now);
         }
       }
-    })();
+    })());
   }
 
   deleteUpload(id: string): void {
-    this.s.deleteUpload.run(id);
+    this.write(() => this.s.deleteUpload.run(id));
   }
 
   recordEvent(event: Omit<UploadEvent, 'at'> & { at?: number }): void {
-    this.s.insertEvent.run(event.uploadRecordId, event.at ?? Date.now(), event.kind, event.message);
+    this.write(() => this.s.insertEvent.run(event.uploadRecordId, event.at ?? Date.now(), event.kind, event.message));
   }
 
   listEvents(id: string): UploadEvent[] {
@@ -199,7 +202,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   pruneFinished(finishedBefore: number): string[] {
-    return this.s.prune.all(finishedBefore).map((row) => row.id);
+    return this.write(() => this.s.prune.all(finishedBefore)).map((row) => row.id);
   }
 
   close(): void {
@@ -208,11 +211,27 @@ export class SqliteStateStore implements StateStore {
 
   /** A part write and the upload's updated_at, committed together. */
   private writePart(id: string, partNumber: number, write: (now: number) => Database.RunResult): void {
-    this.db.transaction(() => {
+    this.write(() => this.db.transaction(() => {
       const now = Date.now();
       expectChange(write(now), `part ${partNumber} of upload ${id}`);
       this.s.touchUpload.run(now, id);
-    })();
+    })());
+  }
+
+  /**
+   * Runs a write. SQLite rolls back a statement or transaction that fails for
+   * want of space (at the statement, or at commit when the WAL cannot grow),
+   * so nothing half-written remains; the error says so, and what to do.
+   */
+  private write<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_FULL' && !(error instanceof StateStoreFullError)) {
+        throw new StateStoreFullError(this.db.name, { cause: error });
+      }
+      throw error;
+    }
   }
 
   private requireUpload(id: string): UploadRecord {

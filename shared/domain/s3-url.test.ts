@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatS3Url, parseS3Url } from './s3-url.ts';
+import { formatS3Url, locationProblem, parseS3Url, utf8Length } from './s3-url.ts';
 
 describe('parseS3Url', () => {
   it('splits bucket and key', () => {
@@ -33,5 +33,21 @@ describe('formatS3Url', () => {
       expect(location, text).toBeDefined();
       expect(formatS3Url(location as { bucket: string; key: string })).toBe(text);
     }
+  });
+});
+
+describe('locationProblem', () => {
+  it('accepts what S3 accepts', () => {
+    expect(locationProblem({ bucket: 'my-bucket.backups', key: 'a/b.bin' })).toBeUndefined();
+    expect(locationProblem({ bucket: 'abc', key: 'é'.repeat(512) })).toBeUndefined(); // 1,024 bytes exactly
+  });
+
+  it('names a bad bucket name and a key over 1,024 UTF-8 bytes', () => {
+    for (const bucket of ['Not_A_Bucket!', 'ab', 'a'.repeat(64), '-leading', 'trailing-', 'two..dots', 'UPPER']) {
+      expect(locationProblem({ bucket, key: 'k' })).toMatch(/is not a valid bucket name/);
+    }
+    expect(locationProblem({ bucket: 'abc', key: 'k'.repeat(1025) })).toBe('the key is 1025 bytes long; S3 keys are at most 1,024 bytes (UTF-8)');
+    expect(locationProblem({ bucket: 'abc', key: `${'é'.repeat(512)}x` })).toMatch(/1025 bytes/);
+    expect(utf8Length('a€😀')).toBe(1 + 3 + 4);
   });
 });

@@ -1,0 +1,161 @@
+import Database from 'better-sqlite3';
+import type { SalvagedUpload } from '../engine/rebuild-from-salvage.ts';
+
+export interface SalvagedTarget {
+  id: string;
+  data: string;
+  position: number;
+}
+
+export interface SalvagedSetting {
+  key: string;
+  value: string;
+}
+
+export interface Salvage {
+  uploads: SalvagedUpload[];
+  targets: SalvagedTarget[];
+  settings: SalvagedSetting[];
+  /** What could not be read, and why (for the report). */
+  problems: string[];
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Reads what is still readable from a damaged state database: saved targets,
+ * settings, and where each upload was going (path, bucket, key, endpoint,
+ * region, addressing, multipart upload id, target). Parts are not read: the
+ * server's parts are verified against the file instead. Never throws.
+ *
+ * A damaged page ends a table scan with SQLITE_CORRUPT at that page; the rows
+ * before it are kept, the table is scanned again backwards (by rowid) for the
+ * rows after it, and those between are looked up one by one (see readTable).
+ * Values of the wrong type are dropped.
+ */
+export function salvageStateDatabase(file: string): Salvage {
+  const salvage: Salvage = { uploads: [], targets: [], settings: [], problems: [] };
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+  } catch (error) {
+    salvage.problems.push(`cannot open it: ${message(error)}`);
+    return salvage;
+  }
+  const failed = new Map<string, string[]>();
+  try {
+    // A truncated file is shorter than its header says, which SQLite refuses as corrupt unless
+    // writable_schema is on (then it reads the pages that are there); better-sqlite3's defensive
+    // default forbids that pragma, hence unsafe mode. The connection is read-only all the same.
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    salvage.targets = readTable(db, 'targets', toTarget, failed);
+    salvage.settings = readTable(db, 'settings', toSetting, failed);
+    salvage.uploads = readTable(db, 'uploads', toUpload, failed);
+  } finally {
+    db.close();
+  }
+  // One line per cause: "targets, settings, uploads: file is not a database".
+  for (const [cause, tables] of failed) salvage.problems.push(`${tables.join(', ')}: ${cause}`);
+  return salvage;
+}
+
+/** Rows of the table; where reading failed, the table is added under the cause in `failed`. */
+function readTable<T>(db: Database.Database, table: string, convert: (row: Row) => T | undefined, failed: Map<string, string[]>): T[] {
+  const found = new Map<number, T>();
+  const take = (row: Row): void => {
+    const value = safely(() => convert(row));
+    if (value !== undefined) found.set(row.hoist_rowid as number, value);
+  };
+  let damaged = false;
+  for (const order of ['ASC', 'DESC']) {
+    if (order === 'DESC' && !damaged) break;
+    try {
+      for (const row of db.prepare(`SELECT rowid AS hoist_rowid, * FROM "${table}" ORDER BY rowid ${order}`).iterate() as IterableIterator<Row>) take(row);
+    } catch (error) {
+      if (!damaged) failed.set(message(error), [...(failed.get(message(error)) ?? []), table]);
+      damaged = true;
+    }
+  }
+  // Both scans stop at the first damaged page they meet: rows on the pages between are
+  // reached one at a time by rowid, each lookup failing alone where its page is gone.
+  const lookup = damaged ? safely(() => db.prepare(`SELECT rowid AS hoist_rowid, * FROM "${table}" WHERE rowid = ?`)) : undefined;
+  if (lookup) {
+    for (const rowid of candidateRowids(db, table, [...found.keys()])) {
+      if (found.has(rowid)) continue;
+      const row = safely(() => lookup.get(rowid) as Row | undefined);
+      if (row) take(row);
+    }
+  }
+  return [...found.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
+}
+
+/** A gap of rowids this long with no row found is taken as the end of the table. */
+const ROWID_SLACK = 1000;
+
+/**
+ * Rowids the table may hold: those its indexes list (index pages are apart from
+ * the table's, so they often survive its damage) and every rowid up to past the
+ * highest one seen.
+ */
+function candidateRowids(db: Database.Database, table: string, seen: number[]): number[] {
+  const rowids = new Set(seen);
+  const indexes = safely(() => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`).pluck().all(table) as string[]) ?? [];
+  for (const index of indexes) {
+    try {
+      for (const rowid of db.prepare(`SELECT rowid FROM "${table}" INDEXED BY "${index}"`).pluck().iterate() as IterableIterator<number>) rowids.add(rowid);
+    } catch {
+      // A damaged index gives what it read before the damage.
+    }
+  }
+  const highest = Math.max(0, ...rowids);
+  for (let rowid = 1; rowid <= highest + ROWID_SLACK; rowid += 1) rowids.add(rowid);
+  return [...rowids].sort((a, b) => a - b);
+}
+
+function toTarget(row: Row): SalvagedTarget | undefined {
+  const { id, data, position } = row;
+  if (!isText(id) || typeof data !== 'string') return undefined;
+  return { id, data, position: typeof position === 'number' ? position : 0 };
+}
+
+function toSetting(row: Row): SalvagedSetting | undefined {
+  const { key, value } = row;
+  return isText(key) && typeof value === 'string' ? { key, value } : undefined;
+}
+
+function toUpload(row: Row): SalvagedUpload | undefined {
+  const { path, bucket, key, region } = row;
+  if (!isText(path) || !isText(bucket) || !isText(key) || !isText(region)) return undefined;
+  return {
+    id: isText(row.id) ? row.id : null,
+    path,
+    bucket,
+    key,
+    endpoint: isText(row.endpoint) ? row.endpoint : undefined,
+    region,
+    pathStyle: row.path_style === 1,
+    uploadId: isText(row.upload_id) ? row.upload_id : null,
+    targetId: isText(row.target_id) ? row.target_id : null,
+    state: isText(row.state) ? row.state : null,
+    // Older databases have no source_kind: every upload was a file then.
+    sourceKind: row.source_kind === 'archive' ? 'archive' : 'file',
+  };
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** A row whose values are damaged (a string that is not UTF-8, say) is dropped, not the scan. */
+function safely<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch {
+    return undefined;
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
