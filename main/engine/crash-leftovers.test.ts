@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweepCrashLeftovers } from './crash-leftovers.ts';
 import type { ObjectLocation } from './ports.ts';
-import { PROBE_BODY } from './probe-capabilities.ts';
+import { PROBE_BODY } from './probe-body.ts';
 import { MemoryObjectStore } from './testing/memory-object-store.ts';
 
 const location: ObjectLocation = { bucket: 'b', key: 'big.bin' };

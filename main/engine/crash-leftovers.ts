@@ -1,7 +1,7 @@
 import { isStopped } from './errors.ts';
 import { digestPart } from './part-digest.ts';
 import type { ObjectLocation, ObjectStore, RemotePart } from './ports.ts';
-import { PROBE_BODY } from './probe-capabilities.ts';
+import { PROBE_BODY } from './probe-body.ts';
 import { unquoteEtag } from './reconcile-parts.ts';
 
 /** Server timestamps may be whole seconds and requests take time: this much either side of the window still counts. */

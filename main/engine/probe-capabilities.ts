@@ -1,5 +1,6 @@
 import { CreateGuard } from './create-guard.ts';
 import { S3Failure } from './errors.ts';
+import { PROBE_BODY, WRONG_BODY } from './probe-body.ts';
 import { digestPart } from './part-digest.ts';
 import type { BodyDigests, HeaderSupport, ObjectLocation, ObjectStore, TargetCapabilities } from './ports.ts';
 import { unquoteEtag } from './reconcile-parts.ts';
@@ -15,10 +16,6 @@ export const ASSUMED_CAPABILITIES: Omit<TargetCapabilities, 'probedAt'> = {
   returnsChecksums: false,
   etagIsMd5: true,
 };
-
-/** Exported so a probe a crash interrupted can be recognised by its parts (see crash-leftovers.ts). */
-export const PROBE_BODY = Buffer.from('Hoist checks what this server does with integrity headers; this upload is aborted at once.\n');
-const WRONG_BODY = Buffer.from('not the body that was sent');
 
 /**
  * Finds out, with tiny parts on two throwaway multipart uploads of the
