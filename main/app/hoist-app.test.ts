@@ -5,6 +5,7 @@ import { useEngineFixture } from '../engine/testing/engine-fixture.ts';
 import { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { ArchiveSource } from '../source/archive-source.ts';
 import { HoistApp } from './hoist-app.ts';
+import type { RunResult } from '../engine/upload-engine.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
 import { UnavailableSecretStore } from './secret-store.ts';
 import type { SecretStore } from './secret-store.ts';
@@ -157,6 +158,22 @@ describe('HoistApp', () => {
     fixture.store.setExpiresAt(record.id, expiresAt + 3600_000);
     app.warnOfExpiry(expiresAt - 5 * 3600_000);
     expect(notify).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs again, now and then, the uploads a full disk stopped, and only those', async () => {
+    const { app, engine } = newApp();
+    const start = vi.spyOn(app, 'start').mockImplementation(() => undefined);
+    const finished = (result: Partial<RunResult>) =>
+      (engine as unknown as { events: { emit(event: unknown): void } }).events.emit({
+        type: 'finished',
+        result: { id: 'x', outcome: 'failed', error: 'e', bytesSent: 0, partsSkipped: 0, restarted: false, ...result },
+      });
+    finished({ id: 'full', waitingForSpace: true });
+    finished({ id: 'other' });
+    app.retryWaitingForSpace();
+    expect(start.mock.calls).toEqual([['full']]);
+    app.retryWaitingForSpace();
+    expect(start).toHaveBeenCalledTimes(1);
   });
 
   it('says the file dialog and reveal need the desktop app when headless', async () => {

@@ -13,6 +13,8 @@ import type { HostCapabilities } from './host-capabilities.ts';
 
 /** How often expiry warnings are looked for. */
 const EXPIRY_CHECK_MS = 10 * 60_000;
+/** How often uploads stopped by a full disk are tried again. */
+const SPACE_RETRY_MS = 60_000;
 
 export type AppEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -38,6 +40,9 @@ export class HoistApp {
   /** "id@expiresAt" of expiry warnings already given: a renewed upload gets a new date, and a new warning when that nears. */
   private readonly expiryNotified = new Set<string>();
   private readonly expiryTimer: ReturnType<typeof setInterval>;
+  /** Uploads stopped by a full disk under the state database: tried again now and then, so they go on once there is space. */
+  private readonly waitingForSpace = new Set<string>();
+  private readonly spaceTimer: ReturnType<typeof setInterval>;
   /** Notices about how this start went (a damaged state database replaced): every UI that connects later is told too. */
   private readonly startNotices: Array<EventPayload<'notice'>> = [];
 
@@ -54,6 +59,15 @@ export class HoistApp {
     // Uploads left paused or failed for days approach their expiry with nothing else happening.
     this.expiryTimer = setInterval(() => this.warnOfExpiry(), EXPIRY_CHECK_MS);
     this.expiryTimer.unref?.();
+    this.spaceTimer = setInterval(() => this.retryWaitingForSpace(), SPACE_RETRY_MS);
+    this.spaceTimer.unref?.();
+  }
+
+  /** Runs again the uploads a full disk stopped; one that still finds no space stops again at its first write. */
+  retryWaitingForSpace(): void {
+    const ids = [...this.waitingForSpace];
+    this.waitingForSpace.clear();
+    for (const id of ids) this.start(id);
   }
 
   /**
@@ -166,6 +180,7 @@ export class HoistApp {
 
   async shutdown(): Promise<void> {
     clearInterval(this.expiryTimer);
+    clearInterval(this.spaceTimer);
     this.unsubscribeEngine();
     await this.deps.engine.shutdown();
   }
@@ -178,6 +193,7 @@ export class HoistApp {
       this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name}: the server had discarded the unfinished upload; it started again` });
     }
     if (view?.state !== 'missing') this.missingNotified.delete(result.id);
+    if (result.waitingForSpace) this.waitingForSpace.add(result.id);
     if (result.outcome === 'completed') {
       notify?.('Upload complete', `${name} is in s3://${view?.bucket}/${view?.key}`);
     } else if (view?.state === 'missing') {

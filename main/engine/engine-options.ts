@@ -83,6 +83,8 @@ export interface RunResult {
   /** Parts not sent in this run because the server verifiably had them. */
   partsSkipped: number;
   restarted: boolean;
+  /** It stopped because the disk holding the state database is full: running it again once there is space continues it. */
+  waitingForSpace?: boolean;
 }
 
 export type EngineEvent =

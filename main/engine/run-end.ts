@@ -8,9 +8,9 @@ import type { StateStore } from './ports.ts';
  * Stopped by the user or the host: paused, or queued to run again. A changed
  * source: a conflict the user settles (resolveConflict), stored as a failure
  * with its reason. A source gone or unreadable: kept with its server parts,
- * marked missing until a run finds it again. Anything else: a failure a retry
- * may fix. Returns a message
- * to log for errors nobody put into words (neither S3 nor source errors).
+ * marked missing until a run finds it again. A full disk: waiting for space.
+ * Anything else: a failure a retry may fix. Returns a message to log for
+ * errors nobody put into words (neither S3 nor source errors).
  *
  * Never throws: when the end cannot be recorded (a full disk), the record
  * keeps what it last said, which a later resume reconciles with the server.
@@ -37,6 +37,7 @@ export function recordRunEnd(store: StateStore, id: string, error: unknown, sign
   const conflict = error instanceof SourceError && error.code === 'changed';
   const missing = error instanceof SourceError && (error.code === 'missing' || error.code === 'unreadable');
   result.outcome = conflict ? 'conflict' : 'failed';
+  if (error instanceof StateStoreFullError) result.waitingForSpace = true;
   result.error = missing ? `source missing: ${describeError(error)}; the upload is kept until the file is back (retry) or it is cancelled` : describeError(error);
   if (exists) {
     const message = result.error;

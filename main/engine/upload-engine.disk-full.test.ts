@@ -95,7 +95,7 @@ describe('the disk holding the state database fills up', () => {
     disk.fill();
     gate.release();
     const result = await running;
-    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(result).toMatchObject({ outcome: 'failed', waitingForSpace: true });
     expect(result.error).toMatch(FULL_MESSAGE);
     // The server has part 2, the record never said it was done: what it said before stands.
     expect(partStates(id)).toEqual([
