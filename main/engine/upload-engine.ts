@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { choosePartSize, PartPlanError, planParts, usesSinglePut } from '../../shared/domain/part-plan.ts';
-import { locationProblem } from '../../shared/domain/s3-url.ts';
-import { formatBytes } from '../../shared/domain/units.ts';
+import { addUpload } from './add-upload.ts';
+import type { AddedUpload } from './add-upload.ts';
 import type { ConflictChoice, UploadView } from '../../shared/ipc-contract.ts';
 import { adoptFromServer } from './adopt-from-server.ts';
 import type { AdoptOutcome } from './adopt-from-server.ts';
@@ -67,48 +65,11 @@ export class UploadEngine {
    * Records a new upload, or returns the unfinished one for the same file and
    * target so that it continues. The source must exist and be readable now.
    */
-  async addUpload(request: AddUploadRequest): Promise<{ record: UploadRecord; continued: boolean; adopted?: { uploadId: string; partsVerified: number } }> {
+  async addUpload(request: AddUploadRequest): Promise<AddedUpload> {
     const { store, clock } = this.deps;
-    const kind = request.kind ?? 'file';
-    const source = this.sourceFor(kind);
-    const stat = await source.stat(request.path);
-    await (await source.open(request.path)).close();
-    const problem = locationProblem(request.location);
-    if (problem) throw new PartPlanError(problem);
-    if (stat.size > this.options.maxObjectSize) {
-      throw new PartPlanError(`${request.path} has ${stat.size} bytes: larger than the ${formatBytes(this.options.maxObjectSize)} an S3 object can hold`);
-    }
-    const existing = store.findUnfinished(request.path, request.location, request.target.endpoint);
-    if (existing) return { record: existing, continued: true };
-    // No record (new machine, deleted database): the server may still hold this file's parts.
-    // Only a saving: when the server cannot be asked now, the run reports why.
-    const adopted = kind === 'file' ? await this.adoptFromServer(request).catch(() => undefined) : undefined;
-    if (adopted && 'record' in adopted) return { record: adopted.record, continued: true, adopted };
-    const partSize = choosePartSize(stat.size, request.partSize ?? this.options.defaultPartSize);
-    const fingerprint = await source.fingerprint(request.path, stat.size);
-    const record = store.createUpload(
-      {
-        id: randomBytes(6).toString('hex'),
-        endpoint: request.target.endpoint,
-        region: request.target.region,
-        pathStyle: request.target.pathStyle,
-        ...request.location,
-        targetId: request.targetId ?? null,
-        path: request.path,
-        size: stat.size,
-        partSize,
-        singlePut: usesSinglePut(stat.size, partSize),
-        mtimeNs: stat.mtimeNs,
-        fileId: stat.fileId,
-        fingerprint,
-        startedAt: clock.now(),
-        state: 'queued',
-        sourceKind: kind,
-        snapshot: stat.snapshot ?? null,
-      },
-      planParts(stat.size, partSize),
-    );
-    return { record, continued: false };
+    const { defaultPartSize, maxObjectSize } = this.options;
+    const source = this.sourceFor(request.kind ?? 'file');
+    return addUpload({ store, clock, source, defaultPartSize, maxObjectSize, adopt: (adopting) => this.adoptFromServer(adopting) }, request);
   }
 
   /**
