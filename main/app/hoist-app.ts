@@ -98,6 +98,11 @@ export class HoistApp {
     return () => this.listeners.delete(listener);
   }
 
+  /** Notices about this start (a damaged state database moved aside, …), for a UI that loads after they were sent. */
+  noticesAtStart(): ReadonlyArray<EventPayload<'notice'>> {
+    return this.startNotices;
+  }
+
   /** A notice about this start, also logged: it is given to the UIs connected now and to every one that connects later. */
   noticeAtStart(notice: EventPayload<'notice'>): void {
     this.deps.host.log(notice.message);

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, dialog, net, powerMonitor, powerSaveBlocker } from 'electron';
 import type { BrowserWindow } from 'electron';
+import { IPC_PREFIX } from '../../shared/ipc-contract.ts';
 import { trayView } from '../../shared/domain/tray-view.ts';
 import type { TrayActionId } from '../../shared/domain/tray-view.ts';
 import { defaultStateDir } from '../app-paths.ts';
@@ -42,13 +43,18 @@ function runShell(): void {
     if (!app.isReady()) return;
     const existing = getWindow();
     if (!existing) {
-      window = createMainWindow({
+      const created = createMainWindow({
         preloadPath: join(appDir, 'dist', 'electron', 'preload.cjs'),
         indexHtml,
         iconPath: join(appDir, 'assets', 'icon.png'),
         isQuitting: () => quitting,
         log,
       });
+      // Start notices were sent before this page existed: give them again once it has loaded.
+      created.webContents.on('did-finish-load', () => {
+        for (const notice of opened?.app.noticesAtStart() ?? []) created.webContents.send(`${IPC_PREFIX}notice`, notice);
+      });
+      window = created;
       return;
     }
     if (existing.isMinimized()) existing.restore();
