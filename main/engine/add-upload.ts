@@ -4,7 +4,7 @@ import { locationProblem } from '../../shared/domain/s3-url.ts';
 import { formatBytes } from '../../shared/domain/units.ts';
 import type { AdoptOutcome } from './adopt-from-server.ts';
 import type { AddUploadRequest } from './engine-options.ts';
-import type { ByteSource, Clock, StateStore, UploadRecord } from './ports.ts';
+import type { ByteSource, Clock, NewUpload, StateStore, UploadRecord } from './ports.ts';
 
 export interface AddUploadDeps {
   store: StateStore;
@@ -43,14 +43,7 @@ export async function addUpload(deps: AddUploadDeps, request: AddUploadRequest):
   const partSize = choosePartSize(stat.size, request.partSize ?? deps.defaultPartSize);
   const fingerprint = await source.fingerprint(request.path, stat.size);
   const record = store.createUpload(
-    {
-      id: randomBytes(6).toString('hex'),
-      endpoint: request.target.endpoint,
-      region: request.target.region,
-      pathStyle: request.target.pathStyle,
-      ...request.location,
-      targetId: request.targetId ?? null,
-      path: request.path,
+    newUploadFor(request, {
       size: stat.size,
       partSize,
       singlePut: usesSinglePut(stat.size, partSize),
@@ -61,8 +54,25 @@ export async function addUpload(deps: AddUploadDeps, request: AddUploadRequest):
       state: 'queued',
       sourceKind: kind,
       snapshot: stat.snapshot ?? null,
-    },
+    }),
     planParts(stat.size, partSize),
   );
   return { record, continued: false };
+}
+
+/** A new upload record: a fresh local id, where the request sends what it reads, and the source's facts. */
+export function newUploadFor(
+  request: AddUploadRequest,
+  source: Omit<NewUpload, 'id' | 'endpoint' | 'region' | 'pathStyle' | 'bucket' | 'key' | 'targetId' | 'path'>,
+): NewUpload {
+  return {
+    id: randomBytes(6).toString('hex'),
+    endpoint: request.target.endpoint,
+    region: request.target.region,
+    pathStyle: request.target.pathStyle,
+    ...request.location,
+    targetId: request.targetId ?? null,
+    path: request.path,
+    ...source,
+  };
 }

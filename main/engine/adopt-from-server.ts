@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { formatS3Url } from '../../shared/domain/s3-url.ts';
+import { newUploadFor } from './add-upload.ts';
 import type { AddUploadRequest } from './engine-options.ts';
 import type { ByteSource, Clock, ObjectStore, RemoteUpload, StateStore, UploadRecord } from './ports.ts';
 import { chooseCandidate, digestCache, inspectServerUpload } from './verify-server-parts.ts';
@@ -73,24 +73,17 @@ function recordAdoption(
   facts: { size: number; mtimeNs: string; fileId: string; fingerprint: string },
 ): UploadRecord {
   const { store, clock } = deps;
-  const id = randomBytes(6).toString('hex');
   const record = store.createUpload(
-    {
-      id,
-      endpoint: request.target.endpoint,
-      region: request.target.region,
-      pathStyle: request.target.pathStyle,
-      ...request.location,
-      targetId: request.targetId ?? null,
-      path: request.path,
+    newUploadFor(request, {
       ...facts,
       partSize: chosen.partSize,
       singlePut: false,
       startedAt: chosen.upload.initiated ?? clock.now(),
       state: 'queued',
-    },
+    }),
     chosen.plan,
   );
+  const { id } = record;
   store.setUploadId(id, chosen.upload.uploadId, chosen.checksumAlgorithm);
   store.setExpiresAt(id, expiresAt(deps, record, chosen.upload));
   for (const part of chosen.verified) store.markPartDone(id, part.partNumber, part.etag, part.md5, part.checksum);

@@ -10,11 +10,7 @@ const f = useEngineFixture();
 async function halfDone(engine: ReturnType<typeof f.newEngine>) {
   const { path, content } = f.writeSource();
   const id = await f.addUpload(engine, path);
-  const held = f.s3.holdUploadPart(3);
-  const running = engine.run(id);
-  await held.reached;
-  await engine.pause(id);
-  await running;
+  await f.pauseAtPart(engine, id, 3);
   return { id, path, content };
 }
 

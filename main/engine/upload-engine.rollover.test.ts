@@ -13,11 +13,7 @@ const SIZE = 4 * 5 * MiB + 777;
 async function halfDone(engine: UploadEngine) {
   const { path, content } = f.writeSource(SIZE);
   const id = await f.addUpload(engine, path);
-  const held = f.s3.holdUploadPart(3);
-  const running = engine.run(id);
-  await held.reached;
-  await engine.pause(id);
-  await running;
+  await f.pauseAtPart(engine, id, 3);
   return { id, content, oldUploadId: f.store.getUpload(id)?.uploadId as string };
 }
 

@@ -19,11 +19,7 @@ async function addStream(engine: UploadEngine): Promise<string> {
 
 /** Parts 1 and 2 done, part 3 held and then paused away. */
 async function twoOfThreeDone(engine: UploadEngine, id: string): Promise<void> {
-  const held = f.s3.holdUploadPart(3);
-  const running = engine.run(id);
-  await held.reached;
-  await engine.pause(id);
-  await running;
+  await f.pauseAtPart(engine, id, 3);
   expect(f.store.listParts(id).map((part) => part.state)).toEqual(['done', 'done', 'pending']);
 }
 

@@ -44,6 +44,8 @@ export interface EngineFixture {
   expectObjectEquals(content: Buffer, key?: string): void;
   /** The target has never been probed: the next upload probes it. */
   forgetCapabilities(): void;
+  /** Runs the upload until part `partNumber` is on the wire, then pauses it (with concurrency 1: the parts before it are done). */
+  pauseAtPart(engine: UploadEngine, id: string, partNumber: number): Promise<void>;
 }
 
 export function useEngineFixture(): EngineFixture {
@@ -102,6 +104,13 @@ export function useEngineFixture(): EngineFixture {
       const location = { ...LOCATION, ...(extra.key ? { key: extra.key } : {}) };
       const { record } = await engine.addUpload({ path, location, target: TARGET, ...(extra.targetId ? { targetId: extra.targetId } : {}) });
       return record.id;
+    },
+    async pauseAtPart(engine, id, partNumber) {
+      const held = fixture.s3.holdUploadPart(partNumber);
+      const running = engine.run(id);
+      await held.reached;
+      await engine.pause(id);
+      await running;
     },
     forgetCapabilities() {
       fixture.store.database.prepare('DELETE FROM target_capabilities').run();
