@@ -17,8 +17,13 @@ export interface PartDigest {
 }
 
 export function digestPart(bytes: Uint8Array): PartDigest {
-  const md5 = createHash('md5').update(bytes).digest();
-  const sha256 = createHash('sha256').update(bytes).digest();
+  return digestFromHashes(createHash('md5').update(bytes).digest(), createHash('sha256').update(bytes).digest());
+}
+
+/** The digest from the raw MD5 and SHA-256 (however they were computed: see part-hasher.ts). */
+export function digestFromHashes(md5Raw: Uint8Array, sha256Raw: Uint8Array): PartDigest {
+  const md5 = Buffer.from(md5Raw);
+  const sha256 = Buffer.from(sha256Raw);
   return { md5Hex: md5.toString('hex'), md5Base64: md5.toString('base64'), sha256Base64: sha256.toString('base64'), checksum: `sha256:${sha256.toString('hex')}` };
 }
 

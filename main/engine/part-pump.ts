@@ -1,5 +1,7 @@
 import { SourceError } from './errors.ts';
-import { digestMatches, digestPart } from './part-digest.ts';
+import { PartBuffers } from './part-buffers.ts';
+import { digestMatches } from './part-digest.ts';
+import { digestPartOffThread } from './part-hasher.ts';
 import { runParts } from './part-runner.ts';
 import type { ByteSource, PartRecord, UploadRecord } from './ports.ts';
 import { throwIfStopped } from './retry-budget.ts';
@@ -26,21 +28,27 @@ export async function pumpParts(deps: PumpDeps, allParts: readonly PartRecord[],
   const parts = allParts.filter((part) => streamed || part.state !== 'done');
   if (parts.length === 0) return;
   const reader = await source.open(record.path);
+  const buffers = new PartBuffers(record.partSize);
   // Reads are chained in part order (runParts starts parts in order), so a stream is read front to back.
   let previousRead: Promise<unknown> = Promise.resolve();
-  const readInOrder = (part: PartRecord): Promise<Uint8Array> => {
+  const readInOrder = (part: PartRecord, into: Uint8Array): Promise<Uint8Array> => {
     const read = previousRead.then(() => {
       throwIfStopped(signal);
-      return reader.read(part.offset, part.size);
+      return reader.read(part.offset, part.size, into);
     });
     previousRead = read.catch(() => undefined);
     return read;
   };
   try {
     await runParts(parts, deps.pool, signal, async (part, partSignal) => {
-      const bytes = await readInOrder(part);
-      if (part.state === 'done') checkRegeneratedPart(deps, part, bytes);
-      else await deps.send(bytes, part, partSignal);
+      const buffer = buffers.take(part.size);
+      try {
+        const bytes = await readInOrder(part, buffer.bytes);
+        if (part.state === 'done') await checkRegeneratedPart(deps, part, bytes);
+        else await deps.send(bytes, part, partSignal);
+      } finally {
+        buffer.release();
+      }
     });
   } finally {
     await reader.close();
@@ -48,8 +56,8 @@ export async function pumpParts(deps: PumpDeps, allParts: readonly PartRecord[],
 }
 
 /** A completed part of a generated source, made again: it must be what was sent, byte for byte. */
-function checkRegeneratedPart({ source, record }: PumpDeps, part: PartRecord, bytes: Uint8Array): void {
-  if (digestMatches(part, digestPart(bytes))) return;
+async function checkRegeneratedPart({ source, record }: PumpDeps, part: PartRecord, bytes: Uint8Array): Promise<void> {
+  if (digestMatches(part, await digestPartOffThread(bytes))) return;
   const where = record.snapshot === null ? undefined : source.describeOffset?.(record.snapshot, part.offset);
   throw new SourceError(
     'changed',

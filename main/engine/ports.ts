@@ -237,6 +237,8 @@ export interface SendOptions {
   onBytesSent?: (bytes: number) => void;
   /** Awaited before each chunk of the body is handed to the network (a shared bandwidth limit waits here). */
   beforeChunk?: (bytes: number) => Promise<void> | void;
+  /** The size of the next chunk handed to the network (asked before each chunk); the adapter's default otherwise. */
+  chunkBytes?: () => number;
 }
 
 /** The S3 calls the engine makes, for one target. Errors are thrown as S3Failure (see errors.ts). */
@@ -291,7 +293,12 @@ export interface SourceStat {
 
 /** An open source of bytes (a file, for now). */
 export interface ByteReader {
-  read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * `length` bytes from `offset`. Given `into` (at least `length` long), a
+   * reader may fill it and return it instead of allocating (see
+   * part-buffers.ts); one that makes its own bytes may ignore it.
+   */
+  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoppedError } from './errors.ts';
 import type { Clock } from './ports.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { FREE_STEP_BYTES, LIMITED_STEP_BYTES, TokenBucket } from './token-bucket.ts';
 
 /** A clock that moves only when the test says so; sleepers wake in time order. */
 class ManualClock implements Clock {
@@ -58,6 +58,16 @@ describe('TokenBucket', () => {
   it('without a limit grants at once, without a promise', () => {
     const bucket = new TokenBucket(new ManualClock());
     expect(bucket.take(10 * 1024 * 1024)).toBeUndefined();
+  });
+
+  it('asks for large steps without a limit and small ones under a limit, following the rate as it changes', () => {
+    const bucket = new TokenBucket(new ManualClock());
+    expect(bucket.stepBytes()).toBe(FREE_STEP_BYTES);
+    bucket.setRate(100 * KiB);
+    expect(bucket.stepBytes()).toBe(LIMITED_STEP_BYTES);
+    expect(LIMITED_STEP_BYTES).toBeLessThan(FREE_STEP_BYTES);
+    bucket.setRate(0);
+    expect(bucket.stepBytes()).toBe(FREE_STEP_BYTES);
   });
 
   it('holds three senders together to the rate, second by second, and shares it evenly', async () => {

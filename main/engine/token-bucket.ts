@@ -5,6 +5,9 @@ import { stoppedErrorFor } from './retry-budget.ts';
 const BURST_MS = 250;
 /** The longest single wait, so a changed rate (or a lifted limit) takes effect within this. */
 const MAX_WAIT_MS = 100;
+/** See stepBytes. */
+export const LIMITED_STEP_BYTES = 64 * 1024;
+export const FREE_STEP_BYTES = 1024 * 1024;
 
 interface Waiter {
   bytes: number;
@@ -45,6 +48,16 @@ export class TokenBucket {
     this.rate = bytesPerSecond;
     // Nothing saved up under the old rate may burst out under the new one.
     this.tokens = Math.min(this.tokens, this.capacity());
+  }
+
+  /**
+   * How much a sender should hand to the network at a time. Under a limit,
+   * small steps, so bytes go out evenly and no socket waits long for its turn
+   * (one idle past the stall timeout is cut). Without one, large steps: fewer
+   * trips through the stream machinery for the same bytes, less CPU.
+   */
+  stepBytes(): number {
+    return this.rate > 0 ? LIMITED_STEP_BYTES : FREE_STEP_BYTES;
   }
 
   /** Resolves when `bytes` may be sent; rejects with the signal's StoppedError when stopped while waiting. */

@@ -294,6 +294,7 @@ export class UploadEngine {
         capabilities: (upload, retry) => this.capabilities.for(upload, objects, retry),
         expiresAt: (upload) => this.expiresAtFor(upload),
         throttle: (bytes, signal) => this.bandwidth.take(bytes, signal),
+        chunkBytes: () => this.bandwidth.stepBytes(),
         onChange: (changed) => this.markDirty(changed),
         log: (changed, message) => this.emit({ type: 'log', id: changed, message }),
       });

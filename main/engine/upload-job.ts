@@ -5,6 +5,7 @@ import { IntegrityError, S3Failure, SourceError, StateStoreFullError } from './e
 import { multipartEtag } from './multipart-etag.ts';
 import { assertCompletedObject, assertReadyToComplete, completedPart } from './object-checks.ts';
 import { checksumAlgorithmFor, digestMatches, digestPart } from './part-digest.ts';
+import { digestPartOffThread } from './part-hasher.ts';
 import { pumpParts } from './part-pump.ts';
 import { PartWriter } from './part-writer.ts';
 import type { ByteSource, Clock, ObjectLocation, ObjectStore, PartRecord, StateStore, TargetCapabilities, UploadRecord } from './ports.ts';
@@ -30,6 +31,8 @@ export interface JobDeps {
   expiresAt: (upload: UploadRecord) => number | null;
   /** Awaited before each chunk goes to the network: the shared bandwidth limit. */
   throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
+  /** How many bytes to hand to the network at a time (see TokenBucket.stepBytes). */
+  chunkBytes?: () => number;
   /** Roll an upload over (see rollover.ts) when the server will discard it within this long; 0: never. */
   rolloverWindowMs: number;
   /** How many completed parts to re-read on resume. */
@@ -77,6 +80,7 @@ export class UploadJob {
       uploadRecordId: record.id,
       retry: (attempt, signal, what) => this.retry(attempt, signal, what),
       throttle: deps.throttle,
+      ...(deps.chunkBytes ? { chunkBytes: deps.chunkBytes } : {}),
       onChange: () => deps.onChange(record.id),
     });
     this.refreshCounts();
@@ -285,7 +289,8 @@ export class UploadJob {
 
   private async sendPart(bytes: Uint8Array, uploadId: string, part: PartRecord, signal: AbortSignal): Promise<void> {
     throwIfStopped(signal);
-    const digest = digestPart(bytes);
+    const digest = await digestPartOffThread(bytes);
+    throwIfStopped(signal);
     // Digests recorded by an earlier attempt at this part must still hold.
     if ((part.md5 !== null || part.checksum !== null) && !digestMatches(part, digest)) {
       throw new SourceError('changed', `${this.record.path} changed since the upload started (part ${part.partNumber} reads differently); its parts will not be mixed`);

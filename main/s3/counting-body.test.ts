@@ -13,7 +13,7 @@ describe('countingBody', () => {
   it('streams every byte in order and reports each chunk as it is pulled', async () => {
     const bytes = randomBytes(300 * 1024 + 7);
     const counted: number[] = [];
-    const out = await drain(countingBody(bytes, (count) => counted.push(count)));
+    const out = await drain(countingBody(bytes, { onBytesSent: (count) => counted.push(count) }));
     expect(out.equals(bytes)).toBe(true);
     expect(counted.length).toBeGreaterThan(1);
     expect(counted.reduce((sum, count) => sum + count, 0)).toBe(bytes.length);
@@ -31,7 +31,7 @@ describe('countingBody', () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       waiting -= 1;
     };
-    const out = await drain(countingBody(bytes, (count) => log.push(`sent ${count}`), beforeChunk));
+    const out = await drain(countingBody(bytes, { onBytesSent: (count) => log.push(`sent ${count}`), beforeChunk }));
     expect(out.equals(bytes)).toBe(true);
     expect(maxWaiting).toBe(1);
     // Strictly alternating: a chunk is reported sent only after it was granted.
@@ -40,10 +40,29 @@ describe('countingBody', () => {
     expect(asked.reduce((sum, count) => sum + count, 0)).toBe(bytes.length);
   });
 
+  it('sizes each chunk as chunkBytes says when it is asked, the last one short', async () => {
+    const bytes = randomBytes(5 * 1024 * 1024 + 3);
+    const sizes: number[] = [];
+    let step = 1024 * 1024;
+    const stream = countingBody(bytes, {
+      onBytesSent: (count) => {
+        sizes.push(count);
+        // A limit set in the middle of a part applies from the next chunk.
+        if (sizes.length === 2) step = 64 * 1024;
+      },
+      chunkBytes: () => step,
+    });
+    const out = await drain(stream);
+    expect(out.equals(bytes)).toBe(true);
+    expect(sizes.slice(0, 3)).toEqual([1024 * 1024, 1024 * 1024, 64 * 1024]);
+    expect(sizes.at(-1)).toBe(3);
+    expect(sizes.slice(2, -1).every((size) => size === 64 * 1024)).toBe(true);
+  });
+
   it('accepts a beforeChunk that grants at once without a promise', async () => {
     const bytes = randomBytes(100_000);
     let asked = 0;
-    const out = await drain(countingBody(bytes, undefined, (count) => void (asked += count)));
+    const out = await drain(countingBody(bytes, { beforeChunk: (count) => void (asked += count) }));
     expect(out.equals(bytes)).toBe(true);
     expect(asked).toBe(bytes.length);
   });
@@ -51,17 +70,17 @@ describe('countingBody', () => {
   it('fails the stream when beforeChunk rejects, so the request fails with it', async () => {
     const bytes = randomBytes(200 * 1024);
     let calls = 0;
-    const stream = countingBody(bytes, undefined, async () => {
+    const stream = countingBody(bytes, { beforeChunk: async () => {
       calls += 1;
       if (calls === 2) throw new Error('stopped: paused');
-    });
+    } });
     await expect(drain(stream)).rejects.toThrow('stopped: paused');
   });
 
   it('ends quietly when beforeChunk rejects after the request let go of the body (no unhandled error)', async () => {
     const bytes = randomBytes(200 * 1024);
     let reject: (error: Error) => void = () => undefined;
-    const stream = countingBody(bytes, undefined, () => new Promise<void>((_resolve, fail) => (reject = fail)));
+    const stream = countingBody(bytes, { beforeChunk: () => new Promise<void>((_resolve, fail) => (reject = fail)) });
     stream.resume();
     await new Promise((resolve) => setImmediate(resolve));
     // Nobody listens for 'error' now, as when the SDK aborted the request: an emitted error would crash the process.

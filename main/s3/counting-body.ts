@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
+import type { SendOptions } from '../engine/ports.ts';
 
 /**
- * Small enough that a shared bandwidth limit hands out bytes in short steps
- * (a socket idle past the stall timeout is cut), large enough to cost nothing
- * in throughput.
+ * The step when the engine does not choose one (see TokenBucket.stepBytes):
+ * small enough that a shared bandwidth limit hands out bytes in short steps (a
+ * socket idle past the stall timeout is cut).
  */
-const CHUNK = 64 * 1024;
+const DEFAULT_CHUNK = 64 * 1024;
 const HIGH_WATER_MARK = 256 * 1024;
 
 /**
@@ -16,12 +17,10 @@ const HIGH_WATER_MARK = 256 * 1024;
  *
  * `beforeChunk` is awaited before each chunk is handed on (the engine's shared
  * bandwidth limit); if it rejects, the stream fails and the request with it.
+ * `chunkBytes`, asked before each chunk, sizes it.
  */
-export function countingBody(
-  bytes: Uint8Array,
-  onBytes?: (count: number) => void,
-  beforeChunk?: (count: number) => Promise<void> | void,
-): Readable {
+export function countingBody(bytes: Uint8Array, options: Pick<SendOptions, 'onBytesSent' | 'beforeChunk' | 'chunkBytes'> = {}): Readable {
+  const { onBytesSent: onBytes, beforeChunk, chunkBytes } = options;
   let offset = 0;
   return new Readable({
     highWaterMark: HIGH_WATER_MARK,
@@ -30,7 +29,8 @@ export function countingBody(
         this.push(null);
         return;
       }
-      const chunk = bytes.subarray(offset, Math.min(offset + CHUNK, bytes.length));
+      const step = Math.max(1, chunkBytes?.() ?? DEFAULT_CHUNK);
+      const chunk = bytes.subarray(offset, Math.min(offset + step, bytes.length));
       offset += chunk.length;
       const push = (): void => {
         if (this.destroyed) return; // the request ended while this chunk waited

@@ -139,7 +139,7 @@ export class S3ObjectStore implements ObjectStore {
           Key: location.key,
           UploadId: uploadId,
           PartNumber: partNumber,
-          Body: countingBody(body, options.onBytesSent, options.beforeChunk),
+          Body: countingBody(body, options),
           ContentLength: body.length,
           ...digestHeaders(digests),
         }),
@@ -300,7 +300,7 @@ export class S3ObjectStore implements ObjectStore {
         new PutObjectCommand({
           Bucket: location.bucket,
           Key: location.key,
-          Body: countingBody(body, options.onBytesSent, options.beforeChunk),
+          Body: countingBody(body, options),
           ContentLength: body.length,
           ...digestHeaders(digests),
         }),
