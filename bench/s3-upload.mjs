@@ -28,7 +28,9 @@ import { clients } from './s3/clients.mjs';
 import { RGW_DIR, startRgw, stopRgw } from './s3/rgw.mjs';
 import { runMeasured } from './s3/run-measured.mjs';
 import { describeMachine } from './s3/machine.mjs';
-import { summarize } from './s3/summary.mjs';
+import { measureHoistOnly } from './s3/hoist-only.mjs';
+import { profileHoist } from './s3/hoist-profile.mjs';
+import { hoistOnlyTargets, summarize } from './s3/summary.mjs';
 import { readResults, writeDocs, writeResults } from './s3/write-outputs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +52,8 @@ function parseSize(text) {
 const config = {
   fileBytes: parseSize(process.env.HOIST_BENCH_SIZE ?? '1GiB'),
   reps: Number(process.env.HOIST_BENCH_REPS ?? 3),
+  /** The file for Hoist's memory at size (the main file's RSS is compared with it). */
+  bigFileBytes: parseSize(process.env.HOIST_BENCH_BIG_SIZE ?? '4GiB'),
   partSize: 8 * MiB,
   concurrency: 4,
 };
@@ -94,11 +98,13 @@ process.once('SIGINT', () => {
 });
 
 const results = [];
+let hoistOnly;
+let profile;
 try {
   console.error(`bench: writing a ${config.fileBytes} byte test file`);
   await writeTestFile(file, config.fileBytes);
   // Sparse, so only what is stored uses disk; room for many copies, as deleted data is freed by RGW's GC later.
-  const server = startRgw(root, Math.max(8 * 1024 * MiB, 16 * config.fileBytes));
+  const server = startRgw(root, Math.max(8 * 1024 * MiB, 16 * config.fileBytes, 3 * config.bigFileBytes));
   const bucket = 'hoist-bench';
   const s3 = new S3Client({
     region: server.region,
@@ -107,11 +113,11 @@ try {
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const ctx = { root, file, bucket, server, workDir, hoistVersion, partSize: config.partSize, concurrency: config.concurrency };
+  const ctx = { root, file, bucket, server, workDir, hoistVersion, fileBytes: config.fileBytes, partSize: config.partSize, concurrency: config.concurrency };
 
   const runners = new Map();
   for (const client of clients) {
-    const entry = { id: client.id, label: client.label, install: client.install, runs: [] };
+    const entry = { id: client.id, label: client.label, install: client.install, reference: client.reference === true, runs: [] };
     results.push(entry);
     if (!client.installed(ctx)) {
       entry.status = 'not installed';
@@ -126,6 +132,14 @@ try {
       entry.status = 'failed';
       entry.error = error.message;
     }
+  }
+
+  // Off the clock: what a client does once per server and not per upload (Hoist's capability probe).
+  for (const client of clients.filter((candidate) => candidate.warmUp && runners.has(candidate.id))) {
+    const key = `bench/${client.id}-warm-up.bin`;
+    const run = await runMeasured(runners.get(client.id)(key, 0));
+    if (!run.ok) console.error(`bench: ${client.label} warm-up failed (exit ${run.exitCode})\n${run.output}`);
+    await clean(s3, bucket, key);
   }
 
   let runNumber = 0;
@@ -154,6 +168,18 @@ try {
       await clean(s3, bucket, key);
     }
   }
+  if (runners.has('hoist')) {
+    const stateDir = join(workDir, 'hoist-state');
+    try {
+      profile = await profileHoist(ctx, stateDir, 'bench/hoist-profiled.bin');
+      console.error(`bench: profiled Hoist upload: ${profile.wallSeconds.toFixed(2)} s, state writes ${(profile.stateShareOfWall * 100).toFixed(1)}% of wall`);
+    } catch (error) {
+      profile = { error: error.message.slice(0, 1000) };
+      console.error(`bench: profile FAILED: ${error.message}`);
+    }
+    await clean(s3, bucket, 'bench/hoist-profiled.bin');
+    hoistOnly = await measureHoistOnly(ctx, s3, { reps: config.reps, bigFileBytes: config.bigFileBytes, clean: (key) => clean(s3, bucket, key) });
+  }
   for (const entry of results) {
     if (entry.status === 'measured' && !entry.runs.some((run) => run.ok)) {
       entry.status = 'failed';
@@ -166,7 +192,8 @@ try {
 }
 
 const summary = summarize(config.fileBytes, results);
-const output = { measuredAt: new Date().toISOString(), machine: describeMachine(), config, ...summary };
+summary.targets.push(...hoistOnlyTargets(hoistOnly, config));
+const output = { measuredAt: new Date().toISOString(), machine: describeMachine(), config, ...summary, profile, hoistOnly };
 await writeResults(root, output);
 await writeDocs(root, output);
 
