@@ -23,7 +23,6 @@ function requestParser({ onPartStart, onPartBytes }) {
         continue;
       }
       pending = Buffer.concat([pending, data]);
-      data = Buffer.alloc(0);
       const end = pending.indexOf(HEAD_END);
       if (end < 0) return;
       const head = pending.subarray(0, end).toString('latin1');
