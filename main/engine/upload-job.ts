@@ -175,14 +175,18 @@ export class UploadJob {
     }
     // The server's own date, where ListParts gives it (an adopted upload, a rule added since), is the one that counts.
     if (remote.abortDate !== undefined && remote.abortDate !== current.expiresAt) store.setExpiresAt(this.id, remote.abortDate);
-    for (const decision of reconcileParts(store.listParts(this.id), remote)) {
+    const recorded = store.listParts(this.id);
+    const recordedByNumber = new Map(recorded.map((part) => [part.partNumber, part]));
+    for (const decision of reconcileParts(recorded, remote)) {
       if (decision.action === 'keep') {
         this.partsSkipped += 1;
       } else if (decision.action === 'adopt') {
         store.markPartDone(this.id, decision.partNumber, decision.etag);
         store.recordEvent({ uploadRecordId: this.id, kind: 'adopted-part', message: `part ${decision.partNumber} was on the server already; not sent again` });
         this.partsSkipped += 1;
-      } else {
+      } else if (!isPendingAlready(recordedByNumber.get(decision.partNumber))) {
+        // Only parts whose record changes are written: a big upload has thousands still pending, and a
+        // synced write each would keep the resume from sending anything for seconds.
         store.markPartPending(this.id, decision.partNumber);
       }
     }
@@ -365,4 +369,9 @@ export class UploadJob {
     this.refreshCounts();
     this.deps.onChange(this.id);
   }
+}
+
+/** A part recorded as not sent and with no ETag: marking it pending again would change nothing. */
+function isPendingAlready(part: PartRecord | undefined): boolean {
+  return part !== undefined && part.state === 'pending' && part.etag === null;
 }
