@@ -50,7 +50,8 @@ function failAll(error: Error): void {
 
 function hashWorker(): Worker {
   if (worker) return worker;
-  const started = new Worker(WORKER_SOURCE, { eval: true });
+  // Its heap holds a few small digests at a time; a small young generation keeps its memory small too.
+  const started = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
   // Never what keeps the process alive: it is unref'd while idle and ref'd while a digest is awaited.
   started.unref();
   started.on('message', (reply: Reply) => {
