@@ -134,6 +134,24 @@ export async function rssForSize(ctx, stateDir, bytes) {
   return { fileBytes: bytes, peakRssBytes: run.peakRssBytes, wallSeconds: run.wallSeconds, key, file };
 }
 
+/**
+ * What the memory budget is up against before a byte moves: Node on its own,
+ * Node with the AWS SDK's S3 client loaded, and Hoist uploading a 5-byte file.
+ */
+export async function memoryBaselines(ctx, stateDir, tinyFile) {
+  const rssOf = async (invocation) => {
+    const run = await runMeasured(invocation);
+    if (!run.ok) throw new Error(`baseline run failed (exit ${run.exitCode}): ${run.output}`);
+    return run.peakRssBytes;
+  };
+  const node = (code) => ({ command: process.execPath, args: ['-e', code], env: process.env, cwd: ctx.root });
+  return {
+    nodeBytes: await rssOf(node('')),
+    nodeWithSdkBytes: await rssOf(node("require('@aws-sdk/client-s3')")),
+    hoistTinyUploadBytes: await rssOf(hoistInvocation(ctx, ['upload', tinyFile, `s3://${ctx.bucket}/bench/hoist-tiny`], { stateDir })),
+  };
+}
+
 /** All of the above, each failure reported in its place rather than ending the benchmark. */
 export async function measureHoistOnly(ctx, s3, { reps, bigFileBytes, clean }) {
   const proxy = await startPartCountingProxy(ctx.server.endpoint);
@@ -160,6 +178,11 @@ export async function measureHoistOnly(ctx, s3, { reps, bigFileBytes, clean }) {
       return outcome;
     });
     await attempt('resumeToFirstPart', () => resumeToFirstPart(ctx, s3, proxy, stateDir, reps));
+    await attempt('memoryBaselines', async () => {
+      const outcome = await memoryBaselines(ctx, join(ctx.workDir, 'hoist-state'), tinyFile);
+      await clean('bench/hoist-tiny');
+      return outcome;
+    });
     await attempt('rss', async () => {
       const outcome = await rssForSize(ctx, join(ctx.workDir, 'hoist-state'), bigFileBytes);
       await clean(outcome.key);

@@ -61,7 +61,7 @@ function evaluateTargets(rows) {
 const RSS_BUDGET_MIB = 64 + 4 * 8;
 
 function checkTarget(name, actual, limit, unit) {
-  if (!Number.isFinite(actual) || !Number.isFinite(limit)) return { name, status: 'not measured' };
+  if (!Number.isFinite(actual) || !Number.isFinite(limit)) return { name, status: 'not measured', why: 'its measurement failed: see below' };
   return { name, status: actual <= limit ? 'met' : 'missed', actual, needed: limit, unit, byPercent: ((actual - limit) / limit) * 100 };
 }
 

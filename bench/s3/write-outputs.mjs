@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { markdown, throughputSvg } from './report.mjs';
 
 export const RESULTS_FILE = 'bench/results/s3-upload.json';
+/** Written by bench/renderer-queue.mjs (npm run bench:ui); its figures go on the same page. */
+export const RENDERER_RESULTS_FILE = 'bench/results/renderer-queue.json';
 
 export async function writeResults(root, results) {
   await mkdir(join(root, 'bench', 'results'), { recursive: true });
@@ -16,9 +18,10 @@ export async function readResults(root) {
   return JSON.parse(await readFile(join(root, RESULTS_FILE), 'utf8'));
 }
 
-/** docs/benchmarks.md and docs/benchmarks-throughput.svg from { measuredAt, machine, config, rows, targets }. */
-export async function writeDocs(root, { measuredAt, machine, config, rows, targets }) {
+/** docs/benchmarks.md and docs/benchmarks-throughput.svg from one run's results (and the renderer's latest, if any). */
+export async function writeDocs(root, { measuredAt, machine, config, rows, targets, profile, hoistOnly }) {
   const summary = { rows, targets };
-  await writeFile(join(root, 'docs', 'benchmarks.md'), markdown({ machine, config, summary, measuredAt, resultsFile: RESULTS_FILE }));
+  const renderer = await readFile(join(root, RENDERER_RESULTS_FILE), 'utf8').then(JSON.parse, () => undefined);
+  await writeFile(join(root, 'docs', 'benchmarks.md'), markdown({ machine, config, summary, measuredAt, resultsFile: RESULTS_FILE, profile, hoistOnly, renderer }));
   await writeFile(join(root, 'docs', 'benchmarks-throughput.svg'), throughputSvg({ config, summary }));
 }
