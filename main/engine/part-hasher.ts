@@ -28,9 +28,6 @@ parentPort.on('message', ({ id, buffer, offset, length }) => {
 });
 `;
 
-/** Below this, a round trip to the worker costs more than hashing here. */
-const OFF_THREAD_MIN_BYTES = 256 * 1024;
-
 interface Reply {
   id: number;
   md5?: Uint8Array;
@@ -80,9 +77,14 @@ function askWorker(bytes: Uint8Array): Promise<Reply> {
   });
 }
 
-/** digestPart, off the main thread when the bytes are in shared memory and big enough to be worth it. */
+/**
+ * digestPart, off the main thread when the bytes are in shared memory. Every
+ * such part goes to the one thread, however small, so digests come back in the
+ * order they were asked for and parts start in order (a short last part hashed
+ * here would overtake the one before it).
+ */
 export async function digestPartOffThread(bytes: Uint8Array): Promise<PartDigest> {
-  if (!(bytes.buffer instanceof SharedArrayBuffer) || bytes.byteLength < OFF_THREAD_MIN_BYTES) return digestPart(bytes);
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) return digestPart(bytes);
   try {
     const reply = await askWorker(bytes);
     if (reply.md5 && reply.sha256) {
