@@ -48,11 +48,16 @@ export function VirtualList({ count, rowHeight, overscan = 6, rowKey, renderRow,
     const element = scroller.current;
     if (!element) return;
     const measure = () => setViewportHeight(element.clientHeight);
-    measure();
     if (typeof ResizeObserver === 'undefined') {
+      measure();
       window.addEventListener('resize', measure);
       return () => window.removeEventListener('resize', measure);
     }
+    // No measuring here: reading clientHeight in the middle of React's commit
+    // would force a layout of the whole window, then a second render and layout,
+    // all before the first paint. The observer reports the first size right
+    // after the browser's own layout; until then the window's height (never
+    // less than the list's) stands in, so no rows are missing.
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
