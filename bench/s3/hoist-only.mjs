@@ -4,7 +4,7 @@
 // drives the real CLI against the benchmark's RGW, through a proxy that counts
 // UploadPart bodies where it must see the wire.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, openSync, ftruncateSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
@@ -121,17 +121,35 @@ export async function resumeToFirstPart(ctx, s3, proxy, stateDir, reps) {
   return { parts, partSize: MIN_PART, seconds, medianSeconds: median(seconds) };
 }
 
-/** Peak RSS of the whole CLI for an upload of `bytes` (a file of one random part repeated: memory, not entropy, is measured). */
-export async function rssForSize(ctx, stateDir, bytes) {
+/**
+ * Peak RSS of the whole CLI for an upload of `bytes` (a file of one random part
+ * repeated: memory, not entropy, is measured); then the same upload with V8's
+ * young generation held at 2 MiB, which shows how much of the peak is the
+ * young generation growing under a long upload's steady allocation.
+ */
+export async function rssForSize(ctx, stateDir, bytes, clean) {
   const file = join(ctx.workDir, 'big.bin');
   const chunk = randomFillSync(Buffer.alloc(8 * MiB));
   const fd = openSync(file, 'w');
   for (let offset = 0; offset < bytes; offset += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - offset), offset);
   closeSync(fd);
   const key = 'bench/hoist-big.bin';
-  const run = await runMeasured(hoistInvocation(ctx, ['upload', file, `s3://${ctx.bucket}/${key}`], { stateDir }));
-  if (!run.ok) throw new Error(`the ${bytes} byte upload failed (exit ${run.exitCode}): ${run.output}`);
-  return { fileBytes: bytes, peakRssBytes: run.peakRssBytes, wallSeconds: run.wallSeconds, key, file };
+  const measure = async (nodeArgs) => {
+    const run = await runMeasured(hoistInvocation(ctx, ['upload', file, `s3://${ctx.bucket}/${key}`], { stateDir, nodeArgs }));
+    await clean(key);
+    if (!run.ok) throw new Error(`the ${bytes} byte upload failed (exit ${run.exitCode}): ${run.output}`);
+    return run;
+  };
+  const plain = await measure([]);
+  const smallYoung = await measure(['--max-semi-space-size=2']);
+  rmSync(file, { force: true });
+  return {
+    fileBytes: bytes,
+    peakRssBytes: plain.peakRssBytes,
+    wallSeconds: plain.wallSeconds,
+    smallYoungGeneration: { peakRssBytes: smallYoung.peakRssBytes, wallSeconds: smallYoung.wallSeconds, cpuSeconds: smallYoung.cpuSeconds },
+    cpuSeconds: plain.cpuSeconds,
+  };
 }
 
 /**
@@ -183,11 +201,7 @@ export async function measureHoistOnly(ctx, s3, { reps, bigFileBytes, clean }) {
       await clean('bench/hoist-tiny');
       return outcome;
     });
-    await attempt('rss', async () => {
-      const outcome = await rssForSize(ctx, join(ctx.workDir, 'hoist-state'), bigFileBytes);
-      await clean(outcome.key);
-      return { fileBytes: outcome.fileBytes, peakRssBytes: outcome.peakRssBytes, wallSeconds: outcome.wallSeconds };
-    });
+    await attempt('rss', () => rssForSize(ctx, join(ctx.workDir, 'hoist-state'), bigFileBytes, clean));
   } finally {
     await proxy.close();
   }

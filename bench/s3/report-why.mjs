@@ -59,8 +59,9 @@ export function whySection({ rows, targets, profile, hoistOnly, machine, config 
           ? ` But Node alone takes ${fixed(base.nodeBytes / MiB)} MiB and Node with the AWS SDK's S3 client ${fixed(base.nodeWithSdkBytes / MiB)} MiB before anything is sent, and Hoist idle (SQLite, its own code) ${fixed(base.hoistTinyUploadBytes / MiB)} MiB:` +
             ` ${fixed(base.hoistTinyUploadBytes / MiB - 64)} MiB over the 64 before the first part.`
           : '') +
-        ' The rest is V8\'s young generation growing under the upload\'s garbage (request objects, stream chunks) and the hashing thread\'s own small heap.' +
-        ' Meeting the budget would take a lighter S3 client than the AWS SDK.',
+        ' The rest is V8\'s young generation growing under the upload\'s garbage (request objects, stream chunks) and the hashing thread\'s own small heap' +
+        ' (see "Memory at size" below for the same upload with a small young generation).' +
+        ' Meeting the budget would take a lighter S3 client than the AWS SDK, or starting Node with a small young generation at some CPU cost.',
     );
   }
   const resume = missed('resume to first part');
