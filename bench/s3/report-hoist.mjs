@@ -40,7 +40,7 @@ export function hoistOnlySection(hoistOnly, config, rows) {
         (grew ? '; what grows is V8\'s young generation, which widens under a long upload\'s steady allocation (requests, stream chunks) up to its default maximum.' : '.') +
         (young
           ? ` The same ${fixed(big.fileBytes / GiB, 1)} GiB upload with the young generation held at 2 MiB (\`node --max-semi-space-size=2\`): ${mib(young.peakRssBytes)} MiB,` +
-            ` ${fixed(young.cpuSeconds, 1)} CPU s against ${fixed(big.cpuSeconds, 1)} (more frequent collections).`
+            ` ${fixed(young.cpuSeconds, 1)} CPU s against ${fixed(big.cpuSeconds, 1)}.`
           : ''),
     );
   } else lines.push(failed('Memory at size', big));
@@ -80,7 +80,7 @@ export function rendererSection(renderer) {
   const runs = renderer.runs ?? [];
   const list = (key, digits = 0) => runs.map((run) => fixed(run[key], digits)).join(', ');
   return [
-    `Measured by \`npm run bench:ui\` on ${String(renderer.measuredAt ?? '').slice(0, 16).replace('T', ' ')} UTC in ${renderer.chromium ?? 'Chromium'}: the renderer's production build with ${Number(renderer.rows).toLocaleString('en')} uploads in its queue,` +
+    `Measured by \`npm run bench:ui\` on ${String(renderer.measuredAt ?? '').slice(0, 16).replace('T', ' ')} UTC in Chromium ${String(renderer.chromium ?? '').replace(/^Chromium\s*/i, '')}: the renderer's production build with ${Number(renderer.rows).toLocaleString('en')} uploads in its queue,` +
       ' scrolled from top to bottom; raw results in `bench/results/renderer-queue.json`.',
     '',
     `- time to first render: ${list('firstRenderMs')} ms (median ${fixed(renderer.median?.firstRenderMs)} ms)`,

@@ -61,7 +61,7 @@ export function whySection({ rows, targets, profile, hoistOnly, machine, config 
           : '') +
         ' The rest is V8\'s young generation growing under the upload\'s garbage (request objects, stream chunks) and the hashing thread\'s own small heap' +
         ' (see "Memory at size" below for the same upload with a small young generation).' +
-        ' Meeting the budget would take a lighter S3 client than the AWS SDK, or starting Node with a small young generation at some CPU cost.',
+        ' Meeting the budget would take a lighter S3 client than the AWS SDK, or starting Node with a small young generation (measured below: it does not get under the budget either).',
     );
   }
   const resume = missed('resume to first part');
