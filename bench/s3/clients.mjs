@@ -55,13 +55,18 @@ export function hoistInvocation(ctx, args, { stateDir, endpoint = ctx.server.end
  * Each client: id, label, whether it is installed (and how to get it), its version, and
  * prepare(ctx) → (key, run) → { command, args, env } for one upload of ctx.file to key.
  */
+/** What both Hoist rows share: the built CLI. */
+const hoistBuild = {
+  installed: (ctx) => existsSync(join(ctx.root, 'dist', 'cli', 'hoist.mjs')),
+  install: 'npm run build',
+  version: (ctx) => `hoist ${ctx.hoistVersion}`,
+};
+
 export const clients = [
   {
     id: 'hoist',
     label: 'Hoist CLI',
-    installed: (ctx) => existsSync(join(ctx.root, 'dist', 'cli', 'hoist.mjs')),
-    install: 'npm run build',
-    version: (ctx) => `hoist ${ctx.hoistVersion}`,
+    ...hoistBuild,
     // One state database for every run, as a user has: the first upload to a bucket probes what the server
     // verifies (a fraction of a second, once per endpoint and bucket); the warm-up run pays that, off the clock.
     // The probe's cost is measured on its own, as the "first upload" row.
@@ -75,9 +80,7 @@ export const clients = [
     id: 'hoist-first',
     label: 'Hoist CLI, first upload to a bucket',
     reference: true,
-    installed: (ctx) => existsSync(join(ctx.root, 'dist', 'cli', 'hoist.mjs')),
-    install: 'npm run build',
-    version: (ctx) => `hoist ${ctx.hoistVersion}`,
+    ...hoistBuild,
     // A fresh state database every run: each upload is the first to this bucket and probes the server first.
     prepare: (ctx) => (key, run) => hoistInvocation(ctx, ['upload', ctx.file, `s3://${ctx.bucket}/${key}`], { stateDir: join(ctx.workDir, `hoist-first-${run}`) }),
   },

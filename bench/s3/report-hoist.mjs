@@ -2,6 +2,8 @@
 // fast a resume starts, memory against its budget, where the time goes (the
 // CPU profile), the renderer's queue, and why each missed target is missed,
 // with the figures of the same run.
+import { atMostTarget } from './summary.mjs';
+
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -90,10 +92,7 @@ export function rendererSection(renderer) {
 
 /** The renderer's two targets, from its own results (median over its runs). */
 export function rendererTargets(renderer) {
-  const check = (name, actual, limit) =>
-    Number.isFinite(actual)
-      ? { name, status: actual <= limit ? 'met' : 'missed', actual, needed: limit, unit: 'ms', byPercent: ((actual - limit) / limit) * 100 }
-      : { name, status: 'not measured', why: 'no results from `npm run bench:ui`' };
+  const check = (name, actual, limit) => atMostTarget(name, actual, limit, 'ms', 'no results from `npm run bench:ui`');
   return [
     check('10,000-row queue: first render < 500 ms', renderer?.median?.firstRenderMs, 500),
     check('10,000-row queue: no scroll frame over 50 ms', renderer?.median?.worstFrameMs, 50),

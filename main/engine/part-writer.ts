@@ -15,7 +15,7 @@ export interface PartWriterDeps {
   /** The job's retry loop (its budget, its clock, its log), for one named request. */
   retry: <T>(attempt: () => Promise<T>, signal: AbortSignal, what: string) => Promise<T>;
   throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
-  chunkBytes?: () => number;
+  chunkBytes: () => number;
   onChange: () => void;
 }
 
@@ -113,7 +113,7 @@ export class PartWriter {
         this.deps.onChange();
       },
       beforeChunk: (bytes) => this.deps.throttle(bytes, signal),
-      ...(this.deps.chunkBytes ? { chunkBytes: this.deps.chunkBytes } : {}),
+      chunkBytes: this.deps.chunkBytes,
     };
   }
 }

@@ -32,7 +32,7 @@ export interface JobDeps {
   /** Awaited before each chunk goes to the network: the shared bandwidth limit. */
   throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
   /** How many bytes to hand to the network at a time (see TokenBucket.stepBytes). */
-  chunkBytes?: () => number;
+  chunkBytes: () => number;
   /** Roll an upload over (see rollover.ts) when the server will discard it within this long; 0: never. */
   rolloverWindowMs: number;
   /** How many completed parts to re-read on resume. */
@@ -80,7 +80,7 @@ export class UploadJob {
       uploadRecordId: record.id,
       retry: (attempt, signal, what) => this.retry(attempt, signal, what),
       throttle: deps.throttle,
-      ...(deps.chunkBytes ? { chunkBytes: deps.chunkBytes } : {}),
+      chunkBytes: deps.chunkBytes,
       onChange: () => deps.onChange(record.id),
     });
     this.refreshCounts();
