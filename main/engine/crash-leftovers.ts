@@ -2,7 +2,7 @@ import { isStopped } from './errors.ts';
 import { digestPart } from './part-digest.ts';
 import type { ObjectLocation, ObjectStore, RemotePart } from './ports.ts';
 import { PROBE_BODY } from './probe-body.ts';
-import { unquoteEtag } from './reconcile-parts.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 
 /** Server timestamps may be whole seconds and requests take time: this much either side of the window still counts. */
 const SLACK_MS = 2_000;

@@ -3,7 +3,7 @@ import { IntegrityError } from './errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
 import { checksumToBase64 } from './part-digest.ts';
 import type { ChecksumAlgorithm, CompletedPart, ObjectHead, PartRecord, TargetCapabilities } from './ports.ts';
-import { unquoteEtag } from './reconcile-parts.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 
 /**
  * The checks around CompleteMultipartUpload, as pure functions: before it,

@@ -5,7 +5,7 @@ import type { PartDigest } from './part-digest.ts';
 import { headersFor } from './part-digest.ts';
 import type { ChecksumAlgorithm, ObjectLocation, ObjectStore, PartRecord, SendOptions, StateStore, TargetCapabilities } from './ports.ts';
 import { probeOnFailure } from './probe-on-failure.ts';
-import { unquoteEtag } from './reconcile-parts.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 
 export interface PartWriterDeps {
   store: StateStore;

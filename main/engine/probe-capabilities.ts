@@ -3,7 +3,7 @@ import { S3Failure } from './errors.ts';
 import { PROBE_BODY, WRONG_BODY } from './probe-body.ts';
 import { digestPart } from './part-digest.ts';
 import type { BodyDigests, HeaderSupport, ObjectLocation, ObjectStore, TargetCapabilities } from './ports.ts';
-import { unquoteEtag } from './reconcile-parts.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 
 /**
  * What Hoist assumes of a target it could not probe: what every S3

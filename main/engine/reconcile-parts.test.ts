@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PartRecord, RemotePart } from './ports.ts';
-import { reconcileParts, unquoteEtag } from './reconcile-parts.ts';
+import { reconcileParts } from './reconcile-parts.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 
 const MD5 = '0cc175b9c0f1b6a831c399e269772661';
 const OTHER_MD5 = '92eb5ffee6ae2fec3ad71c777531578f';

@@ -1,3 +1,4 @@
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 import { checksumFromBase64 } from './part-digest.ts';
 import type { PartRecord, RemotePart } from './ports.ts';
 
@@ -8,10 +9,6 @@ export type PartDecision =
   | { partNumber: number; action: 'adopt'; etag: string }
   /** Anything else: send it (again). */
   | { partNumber: number; action: 'send'; reason: string };
-
-export function unquoteEtag(etag: string | null | undefined): string {
-  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-}
 
 /**
  * Decides, for every local part, whether the server's copy can be trusted.

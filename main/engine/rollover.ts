@@ -5,7 +5,7 @@ import { multipartEtag } from './multipart-etag.ts';
 import { completedPart } from './object-checks.ts';
 import { checksumAlgorithmFor } from './part-digest.ts';
 import type { ObjectHead, ObjectLocation, ObjectStore, PartRecord, StateStore, TargetCapabilities, UploadRecord } from './ports.ts';
-import { unquoteEtag } from './reconcile-parts.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 
 /**
  * Renewing the server's expiry clock of a long-running upload (days of

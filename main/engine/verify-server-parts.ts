@@ -3,7 +3,7 @@ import type { PlannedPart } from '../../shared/domain/part-plan.ts';
 import { checksumFromBase64, digestPart } from './part-digest.ts';
 import type { PartDigest } from './part-digest.ts';
 import type { ByteReader, ChecksumAlgorithm, RemotePart, RemoteUpload } from './ports.ts';
-import { unquoteEtag } from './reconcile-parts.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
 
 /**
  * Deciding whether an unfinished multipart upload found on the server (with no

@@ -5,7 +5,8 @@ import { createTestBucket, listUnfinishedUploads, removeTestBucket, s3Config, te
 import type { S3TestConfig } from '../../e2e/support/s3-test-config.ts';
 import { S3Failure } from '../engine/errors.ts';
 import type { ObjectLocation, TargetConfig } from '../engine/ports.ts';
-import { normalizeEtag, S3ObjectStore } from './s3-object-store.ts';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
+import { S3ObjectStore } from './s3-object-store.ts';
 
 const MiB = 1024 * 1024;
 const config = s3Config();
@@ -81,11 +82,11 @@ describe('S3ObjectStore against a real server', () => {
     const { etag: etag1 } = await store.uploadPart(location, uploadId, 1, part1, { md5Base64: md5Base64(part1) });
     const { etag: etag2 } = await store.uploadPart(location, uploadId, 2, part2, { md5Base64: md5Base64(part2) });
     // A part's ETag is the MD5 of its bytes (no SSE here).
-    expect(normalizeEtag(etag1)).toBe(md5Hex(part1));
-    expect(normalizeEtag(etag2)).toBe(md5Hex(part2));
+    expect(unquoteEtag(etag1)).toBe(md5Hex(part1));
+    expect(unquoteEtag(etag2)).toBe(md5Hex(part2));
 
     const listed = await store.listParts(location, uploadId);
-    expect(listed.map((part) => ({ ...part, etag: normalizeEtag(part.etag) }))).toEqual([
+    expect(listed.map((part) => ({ ...part, etag: unquoteEtag(part.etag) }))).toEqual([
       { partNumber: 1, etag: md5Hex(part1), size: part1.length },
       { partNumber: 2, etag: md5Hex(part2), size: part2.length },
     ]);
@@ -103,7 +104,7 @@ describe('S3ObjectStore against a real server', () => {
       .digest('hex')}-2`;
     const head = await store.headObject(location);
     expect(head).toEqual({ size: part1.length + part2.length, etag: expect.any(String) });
-    expect(normalizeEtag(head?.etag)).toBe(expectedEtag);
+    expect(unquoteEtag(head?.etag)).toBe(expectedEtag);
 
     const bytes = await getBytes(location);
     expect(bytes.equals(Buffer.concat([part1, part2]))).toBe(true);
@@ -132,7 +133,7 @@ describe('S3ObjectStore against a real server', () => {
     for (const { partNumber, bytes } of parts) await store.uploadPart(location, uploadId, partNumber, bytes, { md5Base64: md5Base64(bytes) });
 
     const listed = await store.listParts(location, uploadId);
-    expect(listed.map((part) => ({ ...part, etag: normalizeEtag(part.etag) }))).toEqual(
+    expect(listed.map((part) => ({ ...part, etag: unquoteEtag(part.etag) }))).toEqual(
       parts.map(({ partNumber, bytes }) => ({ partNumber, etag: md5Hex(bytes), size: bytes.length })),
     );
     // Three pages: from the start, after part 2, after part 4.
@@ -213,7 +214,7 @@ describe('S3ObjectStore against a real server', () => {
     const empty = new Uint8Array(0);
     const sent: number[] = [];
     const { etag } = await store.putObject(location, empty, { md5Base64: md5Base64(empty) }, { onBytesSent: (count) => sent.push(count) });
-    expect(normalizeEtag(etag)).toBe(md5Hex(empty));
+    expect(unquoteEtag(etag)).toBe(md5Hex(empty));
     expect(sent.reduce((sum, count) => sum + count, 0)).toBe(0);
     expect(await store.headObject(location)).toEqual({ size: 0, etag: expect.any(String) });
     expect((await getBytes(location)).length).toBe(0);
@@ -225,7 +226,7 @@ describe('S3ObjectStore against a real server', () => {
     const bytes = randomBytes(MiB + 4321);
     const sent: number[] = [];
     const { etag } = await store.putObject(location, bytes, { md5Base64: md5Base64(bytes) }, { onBytesSent: (count) => sent.push(count) });
-    expect(normalizeEtag(etag)).toBe(md5Hex(bytes));
+    expect(unquoteEtag(etag)).toBe(md5Hex(bytes));
     expect(sent.every((count) => count > 0)).toBe(true);
     expect(sent.reduce((sum, count) => sum + count, 0)).toBe(bytes.length);
     expect((await getBytes(location)).equals(bytes)).toBe(true);
