@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defaultStateDir } from './app-paths.ts';
-import { systemClock } from './engine/system-clock.ts';
+import { systemClock } from './platform/system-clock.ts';
 import { UploadEngine } from './engine/upload-engine.ts';
 import type { EngineOptions } from './engine/upload-engine.ts';
 import { S3ObjectStore, DEFAULT_S3_OPTIONS } from './s3/s3-object-store.ts';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defaultStateDir } from '../app-paths.ts';
-import { describeRebuild, rebuildFromSalvage } from '../engine/rebuild-from-salvage.ts';
-import { systemClock } from '../engine/system-clock.ts';
+import { describeRebuild, rebuildFromSalvage } from './rebuild-from-salvage.ts';
+import { systemClock } from '../platform/system-clock.ts';
 import { UploadEngine } from '../engine/upload-engine.ts';
 import type { TargetConfig } from '../engine/ports.ts';
 import { DEFAULT_S3_OPTIONS, S3ObjectStore } from '../s3/s3-object-store.ts';

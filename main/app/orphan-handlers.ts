@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { OrphanView } from '../../shared/ipc-contract.ts';
 import { SourceError } from '../engine/errors.ts';
-import { abortUploads, findServerUpload, listTrackedOrphans } from '../engine/orphans.ts';
-import type { Orphan, OrphanScope, Tracked } from '../engine/orphans.ts';
+import { abortUploads, findServerUpload, listTrackedOrphans } from '../engine/server/orphans.ts';
+import type { Orphan, OrphanScope, Tracked } from '../engine/server/orphans.ts';
 import type { RemoteUpload } from '../engine/ports.ts';
 import { UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';

@@ -4,7 +4,7 @@ import { formatBytes } from '../../shared/domain/units.ts';
 import { formatS3Url } from '../../shared/domain/s3-url.ts';
 import { SourceError, StateStoreFullError } from '../engine/errors.ts';
 import type { RunResult } from '../engine/upload-engine.ts';
-import { DEFAULT_RETRY_POLICY } from '../engine/retry-budget.ts';
+import { DEFAULT_RETRY_POLICY } from '../engine/sending/retry-budget.ts';
 import { openServices } from '../services.ts';
 import type { Services } from '../services.ts';
 import { parseCliArgs, USAGE, UsageError } from './cli-args.ts';

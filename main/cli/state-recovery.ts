@@ -1,4 +1,4 @@
-import { describeRebuild, rebuildFromSalvage } from '../engine/rebuild-from-salvage.ts';
+import { describeRebuild, rebuildFromSalvage } from '../app/rebuild-from-salvage.ts';
 import { describeRecovery } from '../store/recover-state.ts';
 import type { Services } from '../services.ts';
 import type { Command } from './cli-args.ts';

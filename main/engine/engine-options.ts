@@ -1,8 +1,8 @@
 import type { UploadView } from '../../shared/ipc-contract.ts';
 import type { ByteSource, Clock, ObjectLocation, ObjectStoreFactory, SourceKind, StateStore, TargetConfig, UploadRecord } from './ports.ts';
-import { DEFAULT_RETRY_POLICY } from './retry-budget.ts';
-import type { VerifyMode } from './source-check.ts';
-import type { RetryPolicy } from './retry-budget.ts';
+import { DEFAULT_RETRY_POLICY } from './sending/retry-budget.ts';
+import type { VerifyMode } from './changes/source-check.ts';
+import type { RetryPolicy } from './sending/retry-budget.ts';
 
 export interface EngineOptions {
   /** Parts in flight across all uploads. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { abortUploads, listOrphans, olderThan } from './orphans.ts';
+import { abortUploads, listOrphans, olderThan } from './server/orphans.ts';
 import { FILE_SIZE, LOCATION, MiB, TARGET, useEngineFixture } from './testing/engine-fixture.ts';
 import { retryableFailure } from './testing/memory-object-store.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RESTARTED_MESSAGE } from './conflict-restart.ts';
+import { RESTARTED_MESSAGE } from './changes/conflict-restart.ts';
 import { SourceError } from './errors.ts';
 import { FILE_SIZE, LOCATION, MiB, useEngineFixture } from './testing/engine-fixture.ts';
 import { fatalFailure } from './testing/memory-object-store.ts';

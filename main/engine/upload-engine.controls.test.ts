@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BodyDigests, Clock, ObjectLocation, ObjectStore, SendOptions, TargetConfig } from './ports.ts';
-import { systemClock } from './system-clock.ts';
+import { systemClock } from '../platform/system-clock.ts';
 import { FILE_SIZE, MiB, useEngineFixture } from './testing/engine-fixture.ts';
 import { fatalFailure, MemoryObjectStore } from './testing/memory-object-store.ts';
 import type { EngineEvent } from './upload-engine.ts';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSource } from '../source/file-source.ts';
 import { SqliteStateStore } from '../store/sqlite-state-store.ts';
 import { StateStoreFullError } from './errors.ts';
-import { systemClock } from './system-clock.ts';
+import { systemClock } from '../platform/system-clock.ts';
 import { BASE_OPTIONS, FILE_SIZE, LOCATION, MiB, TARGET, useEngineFixture } from './testing/engine-fixture.ts';
 import { RGW_LIKE } from './testing/memory-object-store.ts';
 import { UploadEngine } from './upload-engine.ts';

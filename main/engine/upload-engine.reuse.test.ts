@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, openSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { reusedMessage } from './conflict-reuse.ts';
+import { reusedMessage } from './changes/conflict-reuse.ts';
 import { FILE_SIZE, LOCATION, MiB, useEngineFixture } from './testing/engine-fixture.ts';
 import { fatalFailure } from './testing/memory-object-store.ts';
 import type { UploadEngine } from './upload-engine.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completedPart } from './object-checks.ts';
+import { completedPart } from './server/object-checks.ts';
 import { LOCATION, MiB, useEngineFixture } from './testing/engine-fixture.ts';
 import type { UploadEngine } from './upload-engine.ts';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { utimesSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileSource } from '../source/file-source.ts';
-import { systemClock } from './system-clock.ts';
+import { systemClock } from '../platform/system-clock.ts';
 import { FILE_SIZE, LOCATION, MiB, TARGET, useEngineFixture } from './testing/engine-fixture.ts';
 import { MemoryObjectStore, fatalFailure, retryableFailure } from './testing/memory-object-store.ts';
 import type { EngineEvent, RunResult } from './upload-engine.ts';

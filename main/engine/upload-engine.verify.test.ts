@@ -1,6 +1,6 @@
 import { openSync, closeSync, writeSync, utimesSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { choosePartsToVerify } from './source-check.ts';
+import { choosePartsToVerify } from './changes/source-check.ts';
 import { MiB, useEngineFixture } from './testing/engine-fixture.ts';
 import { fatalFailure } from './testing/memory-object-store.ts';
 

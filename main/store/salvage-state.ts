@@ -1,5 +1,25 @@
 import Database from 'better-sqlite3';
-import type { SalvagedUpload } from '../engine/rebuild-from-salvage.ts';
+
+/**
+ * What could still be read of one upload from a damaged state database. Its
+ * parts are not taken from there: the server's parts are verified against the
+ * local file instead, so a damaged value can only cost a rebuild, never make
+ * a wrong object.
+ */
+export interface SalvagedUpload {
+  id: string | null;
+  path: string;
+  bucket: string;
+  key: string;
+  endpoint: string | undefined;
+  region: string;
+  pathStyle: boolean;
+  uploadId: string | null;
+  targetId: string | null;
+  /** As recorded; null when unreadable. */
+  state: string | null;
+  sourceKind: 'file' | 'archive';
+}
 
 export interface SalvagedTarget {
   id: string;

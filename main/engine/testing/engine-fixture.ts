@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { FileSource } from '../../source/file-source.ts';
 import { SqliteStateStore } from '../../store/sqlite-state-store.ts';
 import type { ByteSource, Clock, ObjectStoreFactory, TargetConfig } from '../ports.ts';
-import { systemClock } from '../system-clock.ts';
+import { systemClock } from '../../platform/system-clock.ts';
 import { UploadEngine } from '../upload-engine.ts';
 import type { EngineOptions } from '../upload-engine.ts';
 import { MemoryObjectStore, RGW_LIKE } from './memory-object-store.ts';

@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import { digestFromHashes, digestPart, type PartDigest } from '../engine/sending/part-digest.ts';
+
+/**
+ * MD5 and SHA-256 of a part on a worker thread. Hashing 8 MiB takes tens of
+ * milliseconds; on the main thread that time is taken from feeding the
+ * sockets of the other parts in flight, so the upload stalls while it hashes.
+ * On the worker it runs beside the sending.
+ *
+ * Only bytes in shared memory (PartBuffers' buffers) go to the worker, which
+ * reads them where they are: nothing is copied or transferred, and the buffer
+ * stays usable here. The part's buffer is not reused until its digest is back
+ * (the pump releases it only when the part is finished with). Anything else,
+ * or a worker that fails, is hashed here as before: slower, never wrong.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+parentPort.on('message', ({ id, buffer, offset, length }) => {
+  try {
+    const bytes = new Uint8Array(buffer, offset, length);
+    const md5 = createHash('md5').update(bytes).digest();
+    const sha256 = createHash('sha256').update(bytes).digest();
+    parentPort.postMessage({ id, md5, sha256 });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  }
+});
+`;
+
+interface Reply {
+  id: number;
+  md5?: Uint8Array;
+  sha256?: Uint8Array;
+  error?: string;
+}
+
+let worker: Worker | undefined;
+let nextId = 0;
+let answeredOffThread = 0;
+const waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
+
+function failAll(error: Error): void {
+  for (const pending of waiting.values()) pending.reject(error);
+  waiting.clear();
+}
+
+function hashWorker(): Worker {
+  if (worker) return worker;
+  // Its heap holds a few small digests at a time; a small young generation keeps its memory small too.
+  const started = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+  // Never what keeps the process alive: it is unref'd while idle and ref'd while a digest is awaited.
+  started.unref();
+  started.on('message', (reply: Reply) => {
+    const pending = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if (waiting.size === 0) started.unref();
+    pending?.resolve(reply);
+  });
+  const retire = (error: Error): void => {
+    if (worker === started) worker = undefined;
+    failAll(error);
+  };
+  started.on('error', retire);
+  started.on('exit', (code) => retire(new Error(`the hashing thread stopped (exit ${code})`)));
+  worker = started;
+  return started;
+}
+
+function askWorker(bytes: Uint8Array): Promise<Reply> {
+  const target = hashWorker();
+  const id = nextId++;
+  return new Promise<Reply>((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    target.ref();
+    target.postMessage({ id, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.byteLength });
+  });
+}
+
+/**
+ * digestPart, off the main thread when the bytes are in shared memory. Every
+ * such part goes to the one thread, however small, so digests come back in the
+ * order they were asked for and parts start in order (a short last part hashed
+ * here would overtake the one before it).
+ */
+export async function digestPartOffThread(bytes: Uint8Array): Promise<PartDigest> {
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) return digestPart(bytes);
+  try {
+    const reply = await askWorker(bytes);
+    if (reply.md5 && reply.sha256) {
+      answeredOffThread += 1;
+      return digestFromHashes(reply.md5, reply.sha256);
+    }
+  } catch {
+    // The worker is gone (it is started again next time); hashing here gives the same answer.
+  }
+  return digestPart(bytes);
+}
+
+/** How many digests the hashing thread has given (tests: that it is used at all). */
+export function digestsHashedOffThread(): number {
+  return answeredOffThread;
+}
+
+/** Ends the hashing thread (tests; the process otherwise just exits around it). */
+export async function stopHashWorker(): Promise<void> {
+  const current = worker;
+  worker = undefined;
+  if (current) await current.terminate();
+}
