@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { defaultStateDir } from './app-paths.ts';
-import { systemClock } from './platform/system-clock.ts';
+import { platformPorts } from './platform/platform-ports.ts';
 import { UploadEngine } from './engine/upload-engine.ts';
 import type { EngineOptions } from './engine/upload-engine.ts';
-import { S3ObjectStore, DEFAULT_S3_OPTIONS } from './s3/s3-object-store.ts';
+import { DEFAULT_S3_OPTIONS } from './s3/s3-client.ts';
+import { S3ObjectStore } from './s3/s3-object-store.ts';
 import { ArchiveSource } from './source/archive-source.ts';
 import { FileSource } from './source/file-source.ts';
 import { openState } from './store/open-state.ts';
@@ -46,7 +47,7 @@ export function openServices(options: ServiceOptions = {}): Services {
       objectStoreFor: (target) => S3ObjectStore.forTarget(target, s3Options),
       source: new FileSource(),
       archives: new ArchiveSource(),
-      clock: systemClock,
+      ...platformPorts(),
     },
     options.engine,
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES } from '../shared/ipc-contract.ts';
-import type { EventName, HoistBridge } from '../shared/ipc-contract.ts';
+import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES } from '../shared/ipc-channels.ts';
+import type { EventName } from '../shared/ipc-channels.ts';
+import type { HoistBridge } from '../shared/ipc-contract.ts';
 import { createBridgeApi } from './bridge-api.ts';
 import type { IpcRendererLike } from './bridge-api.ts';
 

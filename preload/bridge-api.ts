@@ -1,5 +1,8 @@
-import { IPC_PREFIX, isEventName, isRequestName } from '../shared/ipc-contract.ts';
-import type { Envelope, EventName, EventPayload, HoistBridge, RequestInput, RequestName, RequestOutput } from '../shared/ipc-contract.ts';
+// Values only from the schema-free names module: the preload is bundled, and the
+// contract's zod schemas would bring all of zod with them. Types are erased.
+import { IPC_PREFIX, isEventName, isRequestName } from '../shared/ipc-channels.ts';
+import type { EventName, RequestName } from '../shared/ipc-channels.ts';
+import type { Envelope, EventPayload, HoistBridge, RequestInput, RequestOutput } from '../shared/ipc-contract.ts';
 
 /** The part of Electron's ipcRenderer the bridge uses; a fake stands in for it in tests. */
 export interface IpcRendererLike {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, events, isEventName, isRequestName, requests, TargetSchema } from './ipc-contract.ts';
+import * as channels from './ipc-channels.ts';
 
 const validTarget = { id: 't1', name: 'Backups', bucket: 'my-bucket' };
 
@@ -23,6 +24,16 @@ describe('IPC contract', () => {
     expect(isRequestName(42)).toBe(false);
     expect(isEventName('uploads.changed')).toBe(true);
     expect(isEventName('toString')).toBe(false);
+  });
+
+  it('has a schema for exactly the names in ipc-channels.ts (the preload guards with those)', () => {
+    expect(Object.keys(requests)).toEqual([...channels.REQUEST_NAMES]);
+    expect(Object.keys(events)).toEqual([...channels.EVENT_NAMES]);
+    expect(new Set(channels.REQUEST_NAMES).size).toBe(channels.REQUEST_NAMES.length);
+    expect(new Set(channels.EVENT_NAMES).size).toBe(channels.EVENT_NAMES.length);
+    // The contract re-exports the names module's guards, not copies of them.
+    expect(isRequestName).toBe(channels.isRequestName);
+    expect(isEventName).toBe(channels.isEventName);
   });
 
   it.each([

@@ -2,9 +2,16 @@
  * The one contract between the UI and the main process: every request and
  * every event, with a zod schema and its TypeScript type. The preload, the
  * Electron IPC handlers and the headless web bridge are all built from this
- * file; main validates every payload with it before acting.
+ * file; main validates every payload with it before acting. The names alone
+ * live in `ipc-channels.ts` (no zod, for the preload's bundle); the contract
+ * must cover exactly those names: `satisfies` below checks it.
  */
 import { z } from 'zod';
+import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName } from './ipc-channels.ts';
+import type { EventName, RequestName } from './ipc-channels.ts';
+
+export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
+export type { EventName, RequestName };
 
 // ---------------------------------------------------------------- domain schemas
 
@@ -205,16 +212,10 @@ export const requests = {
   },
   /** The native file dialog (Electron only): the chosen paths, empty when cancelled. */
   'dialog.pickPaths': { input: z.object({ folders: z.boolean() }), output: z.array(z.string()) },
-} as const;
+} as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
-export type RequestName = keyof typeof requests;
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
 export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]['output']>;
-export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
-
-export function isRequestName(name: unknown): name is RequestName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
-}
 
 // ---------------------------------------------------------------- events (main → UI)
 
@@ -225,15 +226,9 @@ export const events = {
   'uploads.removed': z.object({ ids: z.array(z.string()) }),
   /** Something the user should read: a failure, a restart after expiry, a finished batch. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), uploadId: z.string().optional() }),
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
-export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
-export const EVENT_NAMES = Object.keys(events) as EventName[];
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
-}
 
 // ---------------------------------------------------------------- transport
 
@@ -250,5 +245,10 @@ export interface HoistBridge {
   pathForFile?(file: unknown): string | undefined;
 }
 
-/** Electron IPC channel names are the request and event names under one prefix. */
-export const IPC_PREFIX = 'hoist:';
+// ---------------------------------------------------------------- the names match the schemas
+
+// `satisfies` above already refuses a missing name and an extra key; these say it both ways, by type.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+type _RequestNamesAreTheContracts = Assert<Same<keyof typeof requests, RequestName>>;
+type _EventNamesAreTheContracts = Assert<Same<keyof typeof events, EventName>>;

@@ -4,7 +4,8 @@ import type { EventName, EventPayload, Settings, Target, TargetView, UploadView 
 import { isExpiringSoon } from '../../shared/domain/tray-view.ts';
 import { MiB } from '../../shared/domain/units.ts';
 import type { UploadEngine, RunResult } from '../engine/upload-engine.ts';
-import type { StateStore, TargetConfig } from '../engine/ports.ts';
+import type { TargetConfig } from '../engine/ports/records.ts';
+import type { StateStore } from '../engine/ports/state-store.ts';
 import type { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { dispatchRequest } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';

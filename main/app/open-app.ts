@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { defaultStateDir } from '../app-paths.ts';
 import { describeRebuild, rebuildFromSalvage } from './rebuild-from-salvage.ts';
-import { systemClock } from '../platform/system-clock.ts';
+import { platformPorts } from '../platform/platform-ports.ts';
 import { UploadEngine } from '../engine/upload-engine.ts';
-import type { TargetConfig } from '../engine/ports.ts';
-import { DEFAULT_S3_OPTIONS, S3ObjectStore } from '../s3/s3-object-store.ts';
-import type { S3Credentials } from '../s3/s3-object-store.ts';
+import type { TargetConfig } from '../engine/ports/records.ts';
+import { DEFAULT_S3_OPTIONS } from '../s3/s3-client.ts';
+import type { S3Credentials } from '../s3/s3-client.ts';
+import { S3ObjectStore } from '../s3/s3-object-store.ts';
 import { ArchiveSource } from '../source/archive-source.ts';
 import { FileSource } from '../source/file-source.ts';
 import { SqliteAppConfigStore } from '../store/app-config-store.ts';
@@ -59,7 +60,7 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
         S3ObjectStore.forTarget(target, DEFAULT_S3_OPTIONS, credentialsFor(target.targetId)),
       source: new FileSource(),
       archives: new ArchiveSource(),
-      clock: systemClock,
+      ...platformPorts(),
     },
     {
       expiryMsFor: (upload) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { OrphanView, Target } from '../../shared/ipc-contract.ts';
 import { MiB, useEngineFixture } from '../engine/testing/engine-fixture.ts';
-import type { TargetConfig } from '../engine/ports.ts';
+import type { TargetConfig } from '../engine/ports/records.ts';
 import type { UploadEngine } from '../engine/upload-engine.ts';
 import { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { HoistApp } from './hoist-app.ts';

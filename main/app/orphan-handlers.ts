@@ -3,10 +3,10 @@ import type { OrphanView } from '../../shared/ipc-contract.ts';
 import { SourceError } from '../engine/errors.ts';
 import { abortUploads, findServerUpload, listTrackedOrphans } from '../engine/server/orphans.ts';
 import type { Orphan, OrphanScope, Tracked } from '../engine/server/orphans.ts';
-import type { RemoteUpload } from '../engine/ports.ts';
+import type { RemoteUpload } from '../engine/ports/object-store.ts';
 import { UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
-import type { HoistApp } from './hoist-app.ts';
+import type { OrphanHandlerContext } from './handler-context.ts';
 
 type OrphanHandlers = Pick<RequestHandlers, 'orphans.list' | 'orphans.abort' | 'orphans.adopt'>;
 
@@ -15,7 +15,7 @@ type OrphanHandlers = Pick<RequestHandlers, 'orphans.list' | 'orphans.abort' | '
  * adopted with the same engine functions the CLI's `orphans` uses, through the
  * engine's object store for the target (so its own credentials are used).
  */
-export function createOrphanHandlers(app: HoistApp): OrphanHandlers {
+export function createOrphanHandlers(app: OrphanHandlerContext): OrphanHandlers {
   const { engine, store } = app.deps;
 
   const scopeFor = (targetId: string) => {

@@ -1,6 +1,6 @@
 import { formatS3Url } from '../../shared/domain/s3-url.ts';
 import { describeError } from '../engine/errors.ts';
-import type { UploadRecord } from '../engine/ports.ts';
+import type { UploadRecord } from '../engine/ports/records.ts';
 import type { UploadEngine } from '../engine/upload-engine.ts';
 import type { SalvagedUpload } from '../store/salvage-state.ts';
 

@@ -3,13 +3,13 @@ import type { AddResult } from '../../shared/ipc-contract.ts';
 import { UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import { isDirectory, walkFolder } from './folder-walk.ts';
-import type { HoistApp } from './hoist-app.ts';
+import type { HandlerContext } from './handler-context.ts';
 import { createOrphanHandlers } from './orphan-handlers.ts';
 
 const OK = { ok: true } as const;
 
 /** One handler per request of the contract; inputs arrive already validated. */
-export function createHandlers(app: HoistApp): RequestHandlers {
+export function createHandlers(app: HandlerContext): RequestHandlers {
   const { engine, store, host } = app.deps;
 
   const requireUpload = (id: string) => {

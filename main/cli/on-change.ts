@@ -1,5 +1,5 @@
 import type { RunResult, UploadEngine } from '../engine/upload-engine.ts';
-import type { StateStore } from '../engine/ports.ts';
+import type { StateStore } from '../engine/ports/state-store.ts';
 import type { OnChange } from './cli-args.ts';
 
 /**

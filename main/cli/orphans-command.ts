@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { formatBytes } from '../../shared/domain/units.ts';
 import { abortUploads, findServerUpload, listServerUploads, listTrackedOrphans, olderThan } from '../engine/server/orphans.ts';
-import type { TargetConfig } from '../engine/ports.ts';
+import type { TargetConfig } from '../engine/ports/records.ts';
 import type { Services } from '../services.ts';
 import type { CliOptions } from './cli-args.ts';
 import type { OrphansCommand } from './orphans-args.ts';

@@ -1,5 +1,5 @@
 import type { UploadView } from '../../shared/ipc-contract.ts';
-import type { PartRecord, UploadRecord } from './ports.ts';
+import type { PartRecord, UploadRecord } from './ports/records.ts';
 
 export interface UploadProgress {
   bytesDone: number;

@@ -1,5 +1,11 @@
 import type { UploadView } from '../../shared/ipc-contract.ts';
-import type { ByteSource, Clock, ObjectLocation, ObjectStoreFactory, SourceKind, StateStore, TargetConfig, UploadRecord } from './ports.ts';
+import type { ByteSource } from './ports/byte-source.ts';
+import type { Clock } from './ports/clock.ts';
+import type { PartHasher } from './ports/part-hasher.ts';
+import type { TestHooks } from './ports/test-hooks.ts';
+import type { ObjectStoreFactory } from './ports/object-store.ts';
+import type { ObjectLocation, SourceKind, TargetConfig, UploadRecord } from './ports/records.ts';
+import type { StateStore } from './ports/state-store.ts';
 import { DEFAULT_RETRY_POLICY } from './sending/retry-budget.ts';
 import type { VerifyMode } from './changes/source-check.ts';
 import type { RetryPolicy } from './sending/retry-budget.ts';
@@ -60,6 +66,10 @@ export interface EngineDeps {
   /** Folders sent as one archive generated on the fly; without it such uploads are refused. */
   archives?: ByteSource;
   clock: Clock;
+  /** Hashes parts for sending; without it they are hashed on the engine's own thread. */
+  hasher?: PartHasher;
+  /** The crash and hold points of the end-to-end tests; inert without. */
+  testHooks?: TestHooks;
 }
 
 export interface AddUploadRequest {

@@ -1,7 +1,7 @@
 import type { RunResult } from './engine-options.ts';
 import { describeError, isStopped, S3Failure, SourceError, StateStoreFullError, StoppedError } from './errors.ts';
 import type { StopReason } from './errors.ts';
-import type { StateStore } from './ports.ts';
+import type { EventLog, UploadStore } from './ports/state-store.ts';
 
 /**
  * Records how a run ended that did not complete, and fills in the result.
@@ -15,7 +15,7 @@ import type { StateStore } from './ports.ts';
  * Never throws: when the end cannot be recorded (a full disk), the record
  * keeps what it last said, which a later resume reconciles with the server.
  */
-export function recordRunEnd(store: StateStore, id: string, error: unknown, signal: AbortSignal, result: RunResult): string | undefined {
+export function recordRunEnd(store: UploadStore & EventLog, id: string, error: unknown, signal: AbortSignal, result: RunResult): string | undefined {
   const stop = isStopped(error) ? error.reason : signal.aborted ? stopReasonOf(signal) : undefined;
   let unrecorded: unknown;
   const record = (write: () => void): void => {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { BodyDigests, Clock, ObjectLocation, ObjectStore, SendOptions, TargetConfig } from './ports.ts';
+import type { Clock } from './ports/clock.ts';
+import type { BodyDigests, ObjectStore, SendOptions } from './ports/object-store.ts';
+import type { ObjectLocation, TargetConfig } from './ports/records.ts';
 import { systemClock } from '../platform/system-clock.ts';
 import { FILE_SIZE, MiB, useEngineFixture } from './testing/engine-fixture.ts';
 import { fatalFailure, MemoryObjectStore } from './testing/memory-object-store.ts';

@@ -11,22 +11,21 @@ import { CapabilityCache } from './capabilities/capability-cache.ts';
 import { EngineEvents } from './engine-events.ts';
 import { SourceError, StateStoreFullError, StoppedError } from './errors.ts';
 import { ObjectStoreCache } from './capabilities/object-store-cache.ts';
-import type { ByteSource, ObjectStore, SourceKind, TargetConfig, UploadRecord } from './ports.ts';
-import { recordRunEnd } from './run-end.ts';
+import type { ByteSource } from './ports/byte-source.ts';
+import type { ObjectStore } from './ports/object-store.ts';
+import type { SourceKind, TargetConfig, UploadRecord } from './ports/records.ts';
 import { SlotPool } from './sending/slot-pool.ts';
-import { SpeedMeter } from './sending/speed-meter.ts';
 import { TokenBucket } from './sending/token-bucket.ts';
+import { runOneJob } from './job/run-one-job.ts';
+import { RunningJobs } from './job/running-jobs.ts';
+import type { RunHost } from './job/run-one-job.ts';
 import { UploadJob } from './job/upload-job.ts';
+import { inlineHasher } from './sending/part-digest.ts';
+import { installTestHooks } from './test-hooks/test-hooks.ts';
 import { buildSnapshot, recordedProgress } from './build-snapshot.ts';
 
 export { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 export type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
-
-interface Running {
-  job: UploadJob | undefined;
-  controller: AbortController;
-  done: Promise<RunResult>;
-}
 
 /**
  * The host-neutral upload engine: the same object runs inside Electron, the
@@ -38,9 +37,8 @@ export class UploadEngine {
   private readonly partSlots: SlotPool;
   private readonly uploadSlots: SlotPool;
   private readonly bandwidth: TokenBucket;
-  private readonly running = new Map<string, Running>();
+  private readonly running = new RunningJobs();
   private readonly objectStores: ObjectStoreCache;
-  private readonly meters = new Map<string, SpeedMeter>();
   private readonly events: EngineEvents;
   private readonly capabilities: CapabilityCache;
 
@@ -49,6 +47,7 @@ export class UploadEngine {
     options: Partial<EngineOptions> = {},
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    if (deps.testHooks) installTestHooks(deps.testHooks);
     this.partSlots = new SlotPool(this.options.concurrency);
     this.uploadSlots = new SlotPool(this.options.maxActiveUploads);
     this.bandwidth = new TokenBucket(deps.clock, this.options.bandwidthLimit);
@@ -85,17 +84,14 @@ export class UploadEngine {
 
   /** Runs one upload to its end (completed, failed, conflict, paused, cancelled or stopped). */
   run(id: string): Promise<RunResult> {
-    const already = this.running.get(id);
-    if (already) return already.done;
-    const controller = new AbortController();
-    const entry: Running = { job: undefined, controller, done: Promise.resolve(undefined as never) };
-    entry.done = this.runJob(id, entry).finally(() => {
-      this.running.delete(id);
-      this.meters.delete(id);
-      this.markDirty(id);
+    const host = (started: RunHost['started']): RunHost => ({
+      store: this.deps.store,
+      uploadSlots: this.uploadSlots,
+      newJob: (record) => this.newJob(record),
+      started,
+      emit: (event) => this.emit(event),
     });
-    this.running.set(id, entry);
-    return entry.done;
+    return this.running.start(id, (signal, started) => runOneJob(host(started), id, signal), () => this.markDirty(id));
   }
 
   /** Runs every unfinished upload; paused ones only when asked to. One in conflict waits for the user instead. */
@@ -117,12 +113,7 @@ export class UploadEngine {
   }
 
   async pause(id: string): Promise<void> {
-    const entry = this.running.get(id);
-    if (entry) {
-      entry.controller.abort(new StoppedError('paused'));
-      await entry.done;
-      return;
-    }
+    if (await this.running.stop(id, new StoppedError('paused'))) return;
     const upload = this.deps.store.getUpload(id);
     if (upload && upload.state !== 'completed' && upload.state !== 'cancelled') this.deps.store.setState(id, 'paused');
     this.markDirty(id);
@@ -130,7 +121,7 @@ export class UploadEngine {
 
   /** Pauses every running upload and every one waiting to run, so none starts until resumed. */
   async pauseAll(): Promise<void> {
-    const ids = new Set(this.running.keys());
+    const ids = new Set(this.running.ids());
     for (const upload of this.deps.store.listUnfinished()) {
       if (upload.state === 'queued' || upload.state === 'uploading') ids.add(upload.id);
     }
@@ -143,11 +134,7 @@ export class UploadEngine {
    * state is kept and the error thrown: nothing is forgotten that still exists.
    */
   async cancel(id: string): Promise<void> {
-    const entry = this.running.get(id);
-    if (entry) {
-      entry.controller.abort(new StoppedError('cancelled'));
-      await entry.done;
-    }
+    await this.running.stop(id, new StoppedError('cancelled'));
     const upload = this.deps.store.getUpload(id);
     if (!upload) throw new Error(`no upload with id ${id}`);
     await abortOnServer(this.objectStoreFor(upload), upload, this.options.retryPolicy, this.deps.clock);
@@ -212,9 +199,7 @@ export class UploadEngine {
 
   /** Stops starting parts, aborts those in flight (they go back to pending) and waits. */
   async shutdown(): Promise<void> {
-    const entries = [...this.running.values()];
-    for (const entry of entries) entry.controller.abort(new StoppedError('shutdown'));
-    await Promise.all(entries.map((entry) => entry.done));
+    await this.running.stopAll(new StoppedError('shutdown'));
     this.events.stop();
   }
 
@@ -240,9 +225,9 @@ export class UploadEngine {
   }
 
   private snapshotOf(upload: UploadRecord): UploadView {
-    const job = this.running.get(upload.id)?.job;
-    const progress = job ? job.progress() : recordedProgress(this.deps.store.listParts(upload.id));
-    const speed = job ? (this.meters.get(upload.id)?.bytesPerSecond() ?? 0) : 0;
+    const live = this.running.live(upload.id);
+    const progress = live ? live.job.progress() : recordedProgress(this.deps.store.listParts(upload.id));
+    const speed = live?.meter?.bytesPerSecond() ?? 0;
     return buildSnapshot(upload, progress, speed);
   }
 
@@ -268,52 +253,25 @@ export class UploadEngine {
     return ms === null ? null : this.deps.clock.now() + ms;
   }
 
-  private async runJob(id: string, entry: Running): Promise<RunResult> {
-    const { store } = this.deps;
-    const result: RunResult = { id, outcome: 'failed', error: null, bytesSent: 0, partsSkipped: 0, restarted: false };
-    let releaseUploadSlot: (() => void) | undefined;
-    try {
-      releaseUploadSlot = await this.uploadSlots.acquire(entry.controller.signal);
-      const record = store.getUpload(id);
-      if (!record) throw new Error(`no upload with id ${id}`);
-      if (record.state === 'completed') {
-        result.outcome = 'completed';
-        this.emit({ type: 'finished', result });
-        return result;
-      }
-      const objects = this.objectStoreFor(record);
-      const job = new UploadJob(record, {
-        store,
-        objects,
-        source: this.sourceFor(record.sourceKind),
-        clock: this.deps.clock,
-        pool: this.partSlots,
-        retryPolicy: this.options.retryPolicy,
-        verify: this.options.verify,
-        rolloverWindowMs: this.options.rolloverWindowMs,
-        capabilities: (upload, retry) => this.capabilities.for(upload, objects, retry),
-        expiresAt: (upload) => this.expiresAtFor(upload),
-        throttle: (bytes, signal) => this.bandwidth.take(bytes, signal),
-        chunkBytes: () => this.bandwidth.stepBytes(),
-        onChange: (changed) => this.markDirty(changed),
-        log: (changed, message) => this.emit({ type: 'log', id: changed, message }),
-      });
-      entry.job = job;
-      this.meters.set(id, new SpeedMeter());
-      try {
-        await job.run(entry.controller.signal);
-        result.outcome = 'completed';
-      } finally {
-        Object.assign(result, { bytesSent: job.bytesSent, partsSkipped: job.partsSkipped, restarted: job.restartedThisRun });
-      }
-    } catch (error) {
-      const unexplained = recordRunEnd(store, id, error, entry.controller.signal, result);
-      if (unexplained) this.emit({ type: 'log', id, message: unexplained });
-    } finally {
-      releaseUploadSlot?.();
-    }
-    this.emit({ type: 'finished', result });
-    return result;
+  private newJob(record: UploadRecord): UploadJob {
+    const objects = this.objectStoreFor(record);
+    return new UploadJob(record, {
+      store: this.deps.store,
+      objects,
+      source: this.sourceFor(record.sourceKind),
+      clock: this.deps.clock,
+      hasher: this.deps.hasher ?? inlineHasher,
+      pool: this.partSlots,
+      retryPolicy: this.options.retryPolicy,
+      verify: this.options.verify,
+      rolloverWindowMs: this.options.rolloverWindowMs,
+      capabilities: (upload, retry) => this.capabilities.for(upload, objects, retry),
+      expiresAt: (upload) => this.expiresAtFor(upload),
+      throttle: (bytes, signal) => this.bandwidth.take(bytes, signal),
+      chunkBytes: () => this.bandwidth.stepBytes(),
+      onChange: (changed) => this.markDirty(changed),
+      log: (changed, message) => this.emit({ type: 'log', id: changed, message }),
+    });
   }
 
   private markDirty(id: string): void {
@@ -327,8 +285,8 @@ export class UploadEngine {
   private progressEvent(ids: string[]): Extract<EngineEvent, { type: 'progress' }> {
     const now = this.deps.clock.now();
     for (const id of ids) {
-      const job = this.running.get(id)?.job;
-      if (job) this.meters.get(id)?.sample(now, job.bytesSent);
+      const live = this.running.live(id);
+      if (live) live.meter?.sample(now, live.job.bytesSent);
     }
     return { type: 'progress', uploads: this.snapshot(ids) };
   }

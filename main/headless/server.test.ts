@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../shared/ipc-contract.ts';
-import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, staticPathFor, startHeadlessServer } from './server.ts';
+import { CONTENT_SECURITY_POLICY } from './http-responses.ts';
+import { MAX_BODY_BYTES } from './invoke-request.ts';
+import { startHeadlessServer } from './server.ts';
 import type { HeadlessAppApi, HeadlessServer } from './server.ts';
+import { staticPathFor } from './static-files.ts';
 
 /** Stands in for HoistApp: records requests, answers with a fixed envelope, emits events on demand. */
 class FakeApp implements HeadlessAppApi {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { digestFromHashes, digestPart, type PartDigest } from '../engine/sending/part-digest.ts';
+import type { PartDigest, PartHasher } from '../engine/ports/part-hasher.ts';
+import { digestFromHashes, digestPart } from '../engine/sending/part-digest.ts';
 
 /**
  * MD5 and SHA-256 of a part on a worker thread. Hashing 8 MiB takes tens of
@@ -96,6 +97,9 @@ export async function digestPartOffThread(bytes: Uint8Array): Promise<PartDigest
   }
   return digestPart(bytes);
 }
+
+/** The engine's PartHasher port, hashing on the thread. */
+export const threadHasher: PartHasher = { digest: digestPartOffThread };
 
 /** How many digests the hashing thread has given (tests: that it is used at all). */
 export function digestsHashedOffThread(): number {

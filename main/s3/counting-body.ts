@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { SendOptions } from '../engine/ports.ts';
+import type { SendOptions } from '../engine/ports/object-store.ts';
 
 /**
  * The step when the engine does not choose one (see TokenBucket.stepBytes):

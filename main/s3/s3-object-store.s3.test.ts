@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBucket, listUnfinishedUploads, removeTestBucket, s3Config, testClient } from '../../e2e/support/s3-fixture.ts';
 import type { S3TestConfig } from '../../e2e/support/s3-test-config.ts';
 import { S3Failure } from '../engine/errors.ts';
-import type { ObjectLocation, TargetConfig } from '../engine/ports.ts';
+import type { ObjectLocation, TargetConfig } from '../engine/ports/records.ts';
 import { unquoteEtag } from '../../shared/domain/etag.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 

@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -9,82 +7,24 @@ import {
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
-  S3Client,
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type {
-  BodyDigests,
-  ChecksumAlgorithm,
-  CompletedPart,
-  ObjectHead,
-  ObjectLocation,
-  ObjectStore,
-  RemoteParts,
-  RemoteUpload,
-  SendOptions,
-  TargetConfig,
-} from '../engine/ports.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { unquoteEtag } from '../../shared/domain/etag.ts';
+import type { BodyDigests, CompletedPart, ObjectHead, ObjectStore, RemoteParts, RemoteUpload, SendOptions } from '../engine/ports/object-store.ts';
+import type { ChecksumAlgorithm, ObjectLocation, TargetConfig } from '../engine/ports/records.ts';
 import { S3Failure } from '../engine/errors.ts';
 import { classifyS3Error } from './classify-s3-error.ts';
 import { countingBody } from './counting-body.ts';
+import { createS3Client, DEFAULT_S3_OPTIONS } from './s3-client.ts';
+import type { S3Credentials, S3ObjectStoreOptions } from './s3-client.ts';
 
-export interface S3ObjectStoreOptions {
-  /** A request with no bytes moving for this long is aborted (and retried by the engine). */
-  stallTimeoutMs: number;
-  connectTimeoutMs: number;
-  maxSockets: number;
-  /**
-   * Where this machine's clock is believed to be off, in ms (signing uses now + offset). The SDK corrects it from the
-   * server's Date header after a RequestTimeTooSkewed, which the engine retries; tests start it off to prove that.
-   */
-  clockOffsetMs?: number;
-  /** ListParts page size; undefined lets the server choose (1,000 on AWS and RGW). */
-  listPartsPageSize?: number;
-}
-
-export const DEFAULT_S3_OPTIONS: S3ObjectStoreOptions = { stallTimeoutMs: 30_000, connectTimeoutMs: 10_000, maxSockets: 16 };
-
-/** Builds the SDK client for a target: custom endpoint, region, path-style; credentials from the standard AWS chain. */
-/**
- * Credentials for one target: keys typed into the app, or a named profile of
- * the AWS config. Undefined means the SDK's standard chain (env vars, the
- * default profile, SSO, instance roles).
+/*
+ * The engine's ObjectStore port over the AWS SDK: one method per S3 call the
+ * engine makes, every failure turned into an S3Failure the engine can act on
+ * (classify-s3-error.ts). How the SDK client is set up is in s3-client.ts.
  */
-export type S3Credentials = { accessKeyId: string; secretAccessKey: string } | { profile: string };
-
-export function createS3Client(target: TargetConfig, options: S3ObjectStoreOptions = DEFAULT_S3_OPTIONS, credentials?: S3Credentials): S3Client {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
-  return new S3Client({
-    region: target.region,
-    ...(credentials && 'profile' in credentials ? { profile: credentials.profile } : {}),
-    ...(credentials && 'accessKeyId' in credentials ? { credentials } : {}),
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    forcePathStyle: target.pathStyle,
-    ...(options.clockOffsetMs ? { systemClockOffset: options.clockOffsetMs } : {}),
-    // The engine owns retries (with its own budget and progress-based reset).
-    maxAttempts: 1,
-    // The SDK otherwise console.warns about failed streaming requests; the
-    // engine reports failures itself, in words a user can act on.
-    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    // The SDK's default CRC32 makes stream bodies go aws-chunked with a trailer,
-    // which RGW and other S3-compatible servers reject. Content-MD5 is what every
-    // implementation verifies; the engine sends it, and a SHA-256 header only to
-    // targets found to verify it (see probe-capabilities.ts), always as a header
-    // over a body of known length.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: options.connectTimeoutMs,
-      // Inactivity, not total time: a big part on a slow link may take long,
-      // but a socket on which nothing moves for this long is stalled.
-      socketTimeout: options.stallTimeoutMs,
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-    }),
-  });
-}
 
 /** Content-MD5 and x-amz-checksum-sha256, each only when given. */
 function digestHeaders(digests: BodyDigests): { ContentMD5?: string; ChecksumSHA256?: string } {
@@ -92,11 +32,6 @@ function digestHeaders(digests: BodyDigests): { ContentMD5?: string; ChecksumSHA
     ...(digests.md5Base64 ? { ContentMD5: digests.md5Base64 } : {}),
     ...(digests.sha256Base64 ? { ChecksumSHA256: digests.sha256Base64 } : {}),
   };
-}
-
-/** Strips the quotes S3 puts around ETags (and that UploadPartCopy sometimes leaves off). */
-export function normalizeEtag(etag: string | undefined | null): string {
-  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
 }
 
 export class S3ObjectStore implements ObjectStore {
@@ -173,7 +108,7 @@ export class S3ObjectStore implements ObjectStore {
       ),
     );
     // RGW returns this ETag without quotes; keep the quoted form parts have elsewhere.
-    const etag = normalizeEtag(output.CopyPartResult?.ETag);
+    const etag = unquoteEtag(output.CopyPartResult?.ETag);
     if (!etag) throw new Error('the server returned no ETag for the copied part');
     return { etag: `"${etag}"` };
   }

@@ -1,7 +1,7 @@
 import { constants, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { SourceError } from '../engine/errors.ts';
-import type { ByteReader } from '../engine/ports.ts';
+import type { ByteReader } from '../engine/ports/byte-source.ts';
 import { entryLocation } from './folder-snapshot.ts';
 import type { FolderSnapshot } from './folder-snapshot.ts';
 import { encodeHeader, entryIndexAt } from './tar-layout.ts';

@@ -2,7 +2,7 @@ import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../engine/errors.ts';
-import type { ByteReader } from '../engine/ports.ts';
+import type { ByteReader } from '../engine/ports/byte-source.ts';
 import { ArchiveSource, describeArchive } from './archive-source.ts';
 import { parseSnapshot, snapshotDigest } from './folder-snapshot.ts';
 import { entryAt } from './tar-layout.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ByteReader, ByteSource, SourceStat } from '../engine/ports.ts';
+import type { ByteReader, ByteSource, SourceStat } from '../engine/ports/byte-source.ts';
 import { ArchiveReader } from './archive-reader.ts';
 import { diffSnapshots, parseSnapshot, serializeSnapshot, snapshotDigest, takeSnapshot } from './folder-snapshot.ts';
 import type { FolderSnapshot } from './folder-snapshot.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import type { ByteReader, ByteSource, SourceStat } from '../engine/ports.ts';
+import type { ByteReader, ByteSource, SourceStat } from '../engine/ports/byte-source.ts';
 import { SourceError } from '../engine/errors.ts';
 
 /** Bytes hashed at each end of the file for the start-of-upload fingerprint. */

@@ -1,4 +1,4 @@
-import type { ChecksumAlgorithm, PartRecord, PartState, SourceKind, UploadEvent, UploadRecord, UploadState } from '../engine/ports.ts';
+import type { ChecksumAlgorithm, PartRecord, PartState, SourceKind, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
 
 /** Rows as better-sqlite3 returns them (INTEGER as number: sizes and times stay below 2^53). */
 export interface UploadRow {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TargetCapabilities } from '../engine/ports.ts';
+import type { TargetCapabilities } from '../engine/ports/records.ts';
 import { SqliteStateStore } from './sqlite-state-store.ts';
 
 const CAPS: TargetCapabilities = { contentMd5: 'verified', checksumSha256: 'ignored', returnsChecksums: false, etagIsMd5: true, probedAt: 1234 };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NewUpload } from '../engine/ports.ts';
+import type { NewUpload } from '../engine/ports/records.ts';
 import { SqliteStateStore } from './sqlite-state-store.ts';
 
 function newUpload(overrides: Partial<NewUpload> = {}): NewUpload {

@@ -1,17 +1,6 @@
 import type Database from 'better-sqlite3';
-import type {
-  ChecksumAlgorithm,
-  NewUpload,
-  ObjectLocation,
-  PartRecord,
-  PlannedReuse,
-  SourceFacts,
-  StateStore,
-  TargetCapabilities,
-  UploadEvent,
-  UploadRecord,
-  UploadState,
-} from '../engine/ports.ts';
+import type { ChecksumAlgorithm, NewUpload, ObjectLocation, PartRecord, PlannedReuse, SourceFacts, TargetCapabilities, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
+import type { StateStore } from '../engine/ports/state-store.ts';
 import { StateStoreFullError } from '../engine/errors.ts';
 import { migrate } from './migrate.ts';
 import { openStateDatabase } from './open-database.ts';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { UploadState } from '../engine/ports.ts';
+import type { UploadState } from '../engine/ports/records.ts';
 import type { EventRow, PartRow, SourceUpdate, UploadInsert, UploadRow } from './rows.ts';
 
 const FINISHED = `('completed', 'cancelled')`;

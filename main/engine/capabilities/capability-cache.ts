@@ -1,5 +1,8 @@
 import { describeError, isStopped } from '../errors.ts';
-import type { Clock, ObjectStore, StateStore, TargetCapabilities, UploadRecord } from '../ports.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import type { TargetCapabilities, UploadRecord } from '../ports/records.ts';
+import type { CapabilityStore, EventLog } from '../ports/state-store.ts';
 import { ASSUMED_CAPABILITIES, probeCapabilities } from './probe-capabilities.ts';
 
 /** Words for the event log: what a probe found. */
@@ -23,7 +26,7 @@ export class CapabilityCache {
   private readonly probing = new Map<string, Promise<TargetCapabilities>>();
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: CapabilityStore & EventLog,
     private readonly clock: Clock,
   ) {}
 

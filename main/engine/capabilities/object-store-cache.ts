@@ -1,4 +1,5 @@
-import type { ObjectStore, ObjectStoreFactory, TargetConfig } from '../ports.ts';
+import type { ObjectStore, ObjectStoreFactory } from '../ports/object-store.ts';
+import type { TargetConfig } from '../ports/records.ts';
 
 /**
  * One object store (one SDK client, one connection pool) per target, made on

@@ -2,7 +2,8 @@ import { CreateGuard } from '../server/create-guard.ts';
 import { S3Failure } from '../errors.ts';
 import { PROBE_BODY, WRONG_BODY } from './probe-body.ts';
 import { digestPart } from '../sending/part-digest.ts';
-import type { BodyDigests, HeaderSupport, ObjectLocation, ObjectStore, TargetCapabilities } from '../ports.ts';
+import type { BodyDigests, ObjectStore } from '../ports/object-store.ts';
+import type { HeaderSupport, ObjectLocation, TargetCapabilities } from '../ports/records.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 
 /**

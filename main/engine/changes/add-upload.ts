@@ -1,13 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { choosePartSize, PartPlanError, planParts, usesSinglePut } from '../../../shared/domain/part-plan.ts';
 import { locationProblem } from '../../../shared/domain/s3-url.ts';
 import { formatBytes } from '../../../shared/domain/units.ts';
 import type { AdoptOutcome } from '../server/adopt-from-server.ts';
+import { newUploadFor } from './new-upload-record.ts';
 import type { AddUploadRequest } from '../engine-options.ts';
-import type { ByteSource, Clock, NewUpload, StateStore, UploadRecord } from '../ports.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { UploadRecord } from '../ports/records.ts';
+import type { UploadStore } from '../ports/state-store.ts';
 
 export interface AddUploadDeps {
-  store: StateStore;
+  store: UploadStore;
   clock: Clock;
   source: ByteSource;
   defaultPartSize: number;
@@ -58,21 +61,4 @@ export async function addUpload(deps: AddUploadDeps, request: AddUploadRequest):
     planParts(stat.size, partSize),
   );
   return { record, continued: false };
-}
-
-/** A new upload record: a fresh local id, where the request sends what it reads, and the source's facts. */
-export function newUploadFor(
-  request: AddUploadRequest,
-  source: Omit<NewUpload, 'id' | 'endpoint' | 'region' | 'pathStyle' | 'bucket' | 'key' | 'targetId' | 'path'>,
-): NewUpload {
-  return {
-    id: randomBytes(6).toString('hex'),
-    endpoint: request.target.endpoint,
-    region: request.target.region,
-    pathStyle: request.target.pathStyle,
-    ...request.location,
-    targetId: request.targetId ?? null,
-    path: request.path,
-    ...source,
-  };
 }

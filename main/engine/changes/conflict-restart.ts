@@ -1,11 +1,15 @@
 import { choosePartSize, planParts, usesSinglePut } from '../../../shared/domain/part-plan.ts';
 import { SourceError } from '../errors.ts';
-import type { ByteSource, Clock, ObjectStore, SourceFacts, StateStore, UploadRecord } from '../ports.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import type { SourceFacts, UploadRecord } from '../ports/records.ts';
+import type { EventLog, PartLedger, UploadStore } from '../ports/state-store.ts';
 import { RetryBudget, withRetries } from '../sending/retry-budget.ts';
 import type { RetryPolicy } from '../sending/retry-budget.ts';
 
 export interface RestartDeps {
-  store: StateStore;
+  store: UploadStore & PartLedger & EventLog;
   source: ByteSource;
   objects: ObjectStore;
   clock: Clock;
@@ -37,7 +41,7 @@ export async function abortOnServer(objects: ObjectStore, upload: UploadRecord, 
  * on the server is thrown away or reused: a missing or unreadable file turns the
  * conflict into a plain failure saying so, and the error is thrown to the caller.
  */
-export async function readNewSource(store: StateStore, source: ByteSource, upload: UploadRecord): Promise<SourceFacts> {
+export async function readNewSource(store: UploadStore & EventLog, source: ByteSource, upload: UploadRecord): Promise<SourceFacts> {
   try {
     const stat = await source.stat(upload.path);
     await (await source.open(upload.path)).close();

@@ -2,7 +2,7 @@ import { planParts } from '../../../shared/domain/part-plan.ts';
 import { readNewSource, restartWithNewSource } from './conflict-restart.ts';
 import { digestMatches, digestPart } from '../sending/part-digest.ts';
 import type { RestartDeps } from './conflict-restart.ts';
-import type { PlannedReuse, UploadRecord } from '../ports.ts';
+import type { PlannedReuse, UploadRecord } from '../ports/records.ts';
 import { assertSourceUnchanged } from './source-check.ts';
 
 export function reusedMessage(kept: number): string {

@@ -1,6 +1,7 @@
 import { SourceError } from '../errors.ts';
 import { digestMatches, digestPart } from '../sending/part-digest.ts';
-import type { ByteSource, PartRecord, SourceStat, UploadRecord } from '../ports.ts';
+import type { ByteSource, SourceStat } from '../ports/byte-source.ts';
+import type { PartRecord, UploadRecord } from '../ports/records.ts';
 
 /**
  * The source must be what it was when the upload started: parts of two

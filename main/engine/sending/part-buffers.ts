@@ -7,7 +7,7 @@
  * parts in flight, and a buffer goes back only when its part is finished with
  * (sent, failed or checked), so no request can still be reading it.
  * The memory is shared so the hashing thread can read a part where it lies
- * (see part-hasher.ts).
+ * (see main/platform/part-hasher-thread.ts).
  */
 export class PartBuffers {
   private readonly free: Uint8Array[] = [];

@@ -1,26 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { BodyDigests, ChecksumAlgorithm, TargetCapabilities } from '../ports.ts';
-
-/**
- * The digests of one part's bytes, taken from the buffer read for sending (no
- * second pass over the file): MD5, which S3 checks as Content-MD5 and returns
- * as the part's ETag, and SHA-256, the stronger checksum kept in the state
- * database to recognise the part's bytes on resume and sent to targets that
- * verify it.
- */
-export interface PartDigest {
-  md5Hex: string;
-  md5Base64: string;
-  sha256Base64: string;
-  /** As stored in the parts table: "sha256:<hex>". */
-  checksum: string;
-}
+import type { PartDigest, PartHasher } from '../ports/part-hasher.ts';
+import type { BodyDigests } from '../ports/object-store.ts';
+import type { ChecksumAlgorithm, TargetCapabilities } from '../ports/records.ts';
 
 export function digestPart(bytes: Uint8Array): PartDigest {
   return digestFromHashes(createHash('md5').update(bytes).digest(), createHash('sha256').update(bytes).digest());
 }
 
-/** The digest from the raw MD5 and SHA-256 (however they were computed: see part-hasher.ts). */
+/** Hashing on the engine's own thread: what the engine does when its host gives no faster hasher. */
+export const inlineHasher: PartHasher = { digest: async (bytes) => digestPart(bytes) };
+
+/** The digest from the raw MD5 and SHA-256 (however they were computed: see ../ports/part-hasher.ts). */
 export function digestFromHashes(md5Raw: Uint8Array, sha256Raw: Uint8Array): PartDigest {
   const md5 = Buffer.from(md5Raw);
   const sha256 = Buffer.from(sha256Raw);

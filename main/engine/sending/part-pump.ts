@@ -1,15 +1,17 @@
 import { SourceError } from '../errors.ts';
 import { PartBuffers } from './part-buffers.ts';
 import { digestMatches } from './part-digest.ts';
-import { digestPartOffThread } from '../../platform/part-hasher-thread.ts';
 import { runParts } from './part-runner.ts';
-import type { ByteSource, PartRecord, UploadRecord } from '../ports.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { PartHasher } from '../ports/part-hasher.ts';
+import type { PartRecord, UploadRecord } from '../ports/records.ts';
 import { throwIfStopped } from './retry-budget.ts';
 import type { SlotPool } from './slot-pool.ts';
 
 export interface PumpDeps {
   source: ByteSource;
   pool: SlotPool;
+  hasher: PartHasher;
   record: UploadRecord;
   /** Sends one part's bytes (read here). */
   send: (bytes: Uint8Array, part: PartRecord, signal: AbortSignal) => Promise<void>;
@@ -56,8 +58,8 @@ export async function pumpParts(deps: PumpDeps, allParts: readonly PartRecord[],
 }
 
 /** A completed part of a generated source, made again: it must be what was sent, byte for byte. */
-async function checkRegeneratedPart({ source, record }: PumpDeps, part: PartRecord, bytes: Uint8Array): Promise<void> {
-  if (digestMatches(part, await digestPartOffThread(bytes))) return;
+async function checkRegeneratedPart({ source, record, hasher }: PumpDeps, part: PartRecord, bytes: Uint8Array): Promise<void> {
+  if (digestMatches(part, await hasher.digest(bytes))) return;
   const where = record.snapshot === null ? undefined : source.describeOffset?.(record.snapshot, part.offset);
   throw new SourceError(
     'changed',

@@ -1,14 +1,15 @@
-import { crashPoint } from '../test-hooks/crash-points.ts';
-import { holdPoint } from '../test-hooks/hold-points.ts';
+import { crashPoint, holdPoint } from '../test-hooks/test-hooks.ts';
 import { S3Failure } from '../errors.ts';
-import type { PartDigest } from './part-digest.ts';
+import type { PartDigest } from '../ports/part-hasher.ts';
 import { headersFor } from './part-digest.ts';
-import type { ChecksumAlgorithm, ObjectLocation, ObjectStore, PartRecord, SendOptions, StateStore, TargetCapabilities } from '../ports.ts';
+import type { ObjectStore, SendOptions } from '../ports/object-store.ts';
+import type { ChecksumAlgorithm, ObjectLocation, PartRecord, TargetCapabilities } from '../ports/records.ts';
+import type { PartLedger } from '../ports/state-store.ts';
 import { probeOnFailure } from '../server/probe-on-failure.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 
 export interface PartWriterDeps {
-  store: StateStore;
+  store: PartLedger;
   objects: ObjectStore;
   location: ObjectLocation;
   uploadRecordId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { S3Failure, StoppedError } from '../errors.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/clock.ts';
 import { RetryBudget, stoppedErrorFor, throwIfStopped, withRetries } from './retry-budget.ts';
 import type { RetryPolicy } from './retry-budget.ts';
 

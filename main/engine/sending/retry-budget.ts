@@ -1,4 +1,4 @@
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/clock.ts';
 import { S3Failure, StoppedError, isStopped } from '../errors.ts';
 
 export interface RetryPolicy {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StoppedError } from '../errors.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/clock.ts';
 import { FREE_STEP_BYTES, LIMITED_STEP_BYTES, TokenBucket } from './token-bucket.ts';
 
 /** A clock that moves only when the test says so; sleepers wake in time order. */

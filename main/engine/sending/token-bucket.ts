@@ -1,4 +1,4 @@
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/clock.ts';
 import { stoppedErrorFor } from './retry-budget.ts';
 
 /** Tokens saved up while idle, as time at the current rate: a short burst, not a second's worth. */

@@ -1,12 +1,16 @@
 import { formatS3Url } from '../../../shared/domain/s3-url.ts';
-import { newUploadFor } from '../changes/add-upload.ts';
+import { newUploadFor } from '../changes/new-upload-record.ts';
 import type { AddUploadRequest } from '../engine-options.ts';
-import type { ByteSource, Clock, ObjectStore, RemoteUpload, StateStore, UploadRecord } from '../ports.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ObjectStore, RemoteUpload } from '../ports/object-store.ts';
+import type { UploadRecord } from '../ports/records.ts';
+import type { EventLog, PartLedger, UploadStore } from '../ports/state-store.ts';
 import { chooseCandidate, digestCache, inspectServerUpload } from './verify-server-parts.ts';
 import type { AdoptionCandidate } from './verify-server-parts.ts';
 
 export interface AdoptDeps {
-  store: StateStore;
+  store: UploadStore & PartLedger & EventLog;
   source: ByteSource;
   objects: ObjectStore;
   clock: Clock;

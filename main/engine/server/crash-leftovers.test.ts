@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sweepCrashLeftovers } from './crash-leftovers.ts';
-import type { ObjectLocation } from '../ports.ts';
+import type { ObjectLocation } from '../ports/records.ts';
 import { PROBE_BODY } from '../capabilities/probe-body.ts';
 import { MemoryObjectStore } from '../testing/memory-object-store.ts';
 

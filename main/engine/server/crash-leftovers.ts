@@ -1,6 +1,7 @@
 import { isStopped } from '../errors.ts';
 import { digestPart } from '../sending/part-digest.ts';
-import type { ObjectLocation, ObjectStore, RemotePart } from '../ports.ts';
+import type { ObjectStore, RemotePart } from '../ports/object-store.ts';
+import type { ObjectLocation } from '../ports/records.ts';
 import { PROBE_BODY } from '../capabilities/probe-body.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CreateGuard } from './create-guard.ts';
 import { S3Failure } from '../errors.ts';
-import type { ObjectLocation } from '../ports.ts';
+import type { ObjectLocation } from '../ports/records.ts';
 import { probeCapabilities } from '../capabilities/probe-capabilities.ts';
 import { MemoryObjectStore, retryableFailure } from '../testing/memory-object-store.ts';
 

@@ -1,6 +1,7 @@
 import { sweepCrashLeftovers } from './crash-leftovers.ts';
 import { S3Failure } from '../errors.ts';
-import type { ObjectLocation, ObjectStore } from '../ports.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import type { ObjectLocation } from '../ports/records.ts';
 
 /**
  * CreateMultipartUpload is not idempotent. When an attempt fails after its

@@ -2,7 +2,8 @@ import { findCoverageGap } from '../../../shared/domain/part-plan.ts';
 import { IntegrityError } from '../errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
 import { checksumToBase64 } from '../sending/part-digest.ts';
-import type { ChecksumAlgorithm, CompletedPart, ObjectHead, PartRecord, TargetCapabilities } from '../ports.ts';
+import type { CompletedPart, ObjectHead } from '../ports/object-store.ts';
+import type { ChecksumAlgorithm, PartRecord, TargetCapabilities } from '../ports/records.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 
 /**

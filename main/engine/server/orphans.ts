@@ -1,4 +1,5 @@
-import type { ObjectStore, RemoteUpload, StateStore } from '../ports.ts';
+import type { ObjectStore, RemoteUpload } from '../ports/object-store.ts';
+import type { StateStore } from '../ports/state-store.ts';
 
 /** An unfinished multipart upload on the server, with what it holds. */
 export interface Orphan extends RemoteUpload {

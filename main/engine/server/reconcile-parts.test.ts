@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PartRecord, RemotePart } from '../ports.ts';
+import type { RemotePart } from '../ports/object-store.ts';
+import type { PartRecord } from '../ports/records.ts';
 import { reconcileParts } from './reconcile-parts.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 

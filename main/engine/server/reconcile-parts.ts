@@ -1,6 +1,7 @@
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 import { checksumFromBase64 } from '../sending/part-digest.ts';
-import type { PartRecord, RemotePart } from '../ports.ts';
+import type { RemotePart } from '../ports/object-store.ts';
+import type { PartRecord } from '../ports/records.ts';
 
 export type PartDecision =
   /** Recorded done and the server has it with the same ETag and size. */

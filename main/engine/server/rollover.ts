@@ -1,10 +1,12 @@
 import { MIN_PART_SIZE } from '../../../shared/domain/part-plan.ts';
-import { crashPoint } from '../test-hooks/crash-points.ts';
+import { crashPoint } from '../test-hooks/test-hooks.ts';
 import { IntegrityError, S3Failure } from '../errors.ts';
 import { multipartEtag } from './multipart-etag.ts';
 import { completedPart } from './object-checks.ts';
 import { checksumAlgorithmFor } from '../sending/part-digest.ts';
-import type { ObjectHead, ObjectLocation, ObjectStore, PartRecord, StateStore, TargetCapabilities, UploadRecord } from '../ports.ts';
+import type { ObjectHead, ObjectStore } from '../ports/object-store.ts';
+import type { ObjectLocation, PartRecord, TargetCapabilities, UploadRecord } from '../ports/records.ts';
+import type { EventLog, PartLedger, UploadStore } from '../ports/state-store.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 
 /**
@@ -18,7 +20,7 @@ import { unquoteEtag } from '../../../shared/domain/etag.ts';
  */
 
 export interface RolloverDeps {
-  store: StateStore;
+  store: UploadStore & PartLedger & EventLog;
   objects: ObjectStore;
   location: ObjectLocation;
   capabilities: TargetCapabilities;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ByteReader, RemotePart, RemoteUpload } from '../ports.ts';
+import type { ByteReader } from '../ports/byte-source.ts';
+import type { RemotePart, RemoteUpload } from '../ports/object-store.ts';
 import { chooseCandidate, digestCache, inspectServerUpload, partsToCheck, planFromServerParts } from './verify-server-parts.ts';
 import type { AdoptionCandidate } from './verify-server-parts.ts';
 

@@ -1,8 +1,10 @@
 import { MAX_PARTS, MIN_PART_SIZE, planParts, usesSinglePut } from '../../../shared/domain/part-plan.ts';
 import type { PlannedPart } from '../../../shared/domain/part-plan.ts';
 import { checksumFromBase64, digestPart } from '../sending/part-digest.ts';
-import type { PartDigest } from '../sending/part-digest.ts';
-import type { ByteReader, ChecksumAlgorithm, RemotePart, RemoteUpload } from '../ports.ts';
+import type { PartDigest } from '../ports/part-hasher.ts';
+import type { ByteReader } from '../ports/byte-source.ts';
+import type { RemotePart, RemoteUpload } from '../ports/object-store.ts';
+import type { ChecksumAlgorithm } from '../ports/records.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 
 /**

@@ -6,7 +6,11 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { FileSource } from '../../source/file-source.ts';
 import { SqliteStateStore } from '../../store/sqlite-state-store.ts';
-import type { ByteSource, Clock, ObjectStoreFactory, TargetConfig } from '../ports.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ObjectStoreFactory } from '../ports/object-store.ts';
+import type { TargetConfig } from '../ports/records.ts';
+import { threadHasher } from '../../platform/part-hasher-thread.ts';
 import { systemClock } from '../../platform/system-clock.ts';
 import { UploadEngine } from '../upload-engine.ts';
 import type { EngineOptions } from '../upload-engine.ts';
@@ -88,6 +92,7 @@ export function useEngineFixture(): EngineFixture {
           source: deps.source ?? new FileSource(),
           ...(deps.archives ? { archives: deps.archives } : {}),
           clock: deps.clock ?? systemClock,
+          hasher: threadHasher,
         },
         { ...BASE_OPTIONS, ...options },
       );

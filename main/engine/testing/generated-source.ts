@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ByteReader, ByteSource, SourceStat } from '../ports.ts';
+import type { ByteReader, ByteSource, SourceStat } from '../ports/byte-source.ts';
 
 /**
  * A sequential-only source for engine tests: the bytes of "path" are made on

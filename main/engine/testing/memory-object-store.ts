@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { S3Failure } from '../errors.ts';
-import type {
-  BodyDigests,
-  ChecksumAlgorithm,
-  CompletedPart,
-  ObjectHead,
-  ObjectLocation,
-  ObjectStore,
-  RemoteParts,
-  RemoteUpload,
-  SendOptions,
-} from '../ports.ts';
+import type { BodyDigests, CompletedPart, ObjectHead, ObjectStore, RemoteParts, RemoteUpload, SendOptions } from '../ports/object-store.ts';
+import type { ChecksumAlgorithm, ObjectLocation } from '../ports/records.ts';
 import { checkBodyDigests, etagFor, multipartEtagFor, refused, RGW_LIKE, sha256Base64Of } from './memory-server-behaviour.ts';
 import type { ServerBehaviour } from './memory-server-behaviour.ts';
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { S3Failure } from '../errors.ts';
-import type { BodyDigests, TargetCapabilities } from '../ports.ts';
+import type { BodyDigests } from '../ports/object-store.ts';
+import type { TargetCapabilities } from '../ports/records.ts';
 
 /**
  * How the in-memory S3 treats integrity headers, so tests can play different

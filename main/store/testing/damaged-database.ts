@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { NewUpload } from '../../engine/ports.ts';
+import type { NewUpload } from '../../engine/ports/records.ts';
 import { SqliteAppConfigStore } from '../app-config-store.ts';
 import { SqliteStateStore } from '../sqlite-state-store.ts';
 
