@@ -1,5 +1,6 @@
 import type { UploadView } from '../../shared/ipc-contract.ts';
 import type { PartRecord, UploadRecord } from './ports/records.ts';
+import type { PartLedger, UploadStore } from './ports/state-store.ts';
 
 export interface UploadProgress {
   bytesDone: number;
@@ -52,4 +53,20 @@ function viewState(upload: UploadRecord): UploadView['state'] {
   if (upload.conflict !== null) return 'conflict';
   if (upload.sourceMissing && upload.state !== 'completed' && upload.state !== 'cancelled') return 'missing';
   return upload.state;
+}
+
+/**
+ * The uploads asked for (all when no ids), each with its live progress and
+ * speed while it runs, else the progress its recorded parts show.
+ */
+export function snapshotUploads(
+  store: UploadStore & PartLedger,
+  ids: readonly string[] | undefined,
+  live: (id: string) => { progress: UploadProgress; speed: number } | undefined,
+): UploadView[] {
+  const uploads = ids ? ids.map((id) => store.getUpload(id)).filter((upload): upload is UploadRecord => upload !== undefined) : store.listUploads();
+  return uploads.map((upload) => {
+    const running = live(upload.id);
+    return buildSnapshot(upload, running?.progress ?? recordedProgress(store.listParts(upload.id)), running?.speed ?? 0);
+  });
 }

@@ -150,6 +150,28 @@ describe('UploadEngine: pause all, resume all', () => {
   });
 });
 
+describe('UploadEngine: bounded memory across uploads', () => {
+  it('holds at most `concurrency` part buffers in all, however many uploads run at once', async () => {
+    // Every part body the server receives, by the memory it lies in: distinct memories are distinct buffers.
+    const memories = new Set<ArrayBufferLike>();
+    const s3 = new (class extends MemoryObjectStore {
+      override uploadPart(location: ObjectLocation, uploadId: string, partNumber: number, body: Uint8Array, digests: BodyDigests, options?: SendOptions) {
+        memories.add(body.buffer);
+        return super.uploadPart(location, uploadId, partNumber, body, digests, options);
+      }
+    })();
+    const engine = f.newEngine({ concurrency: 4, maxActiveUploads: 4 }, { objectStoreFor: () => s3 });
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) ids.push(await f.addUpload(engine, f.writeSource(FILE_SIZE, `${name}.bin`).path, { key: name }));
+    const results = await engine.resumeAll({ includePaused: false });
+    expect(results.map((result) => result.outcome)).toEqual(ids.map(() => 'completed'));
+    // 6 uploads of 3 parts, 4 at a time: a pool per upload made a buffer for each of its parts in flight.
+    expect(memories.size).toBeLessThanOrEqual(4);
+    expect(engine.partBufferStats().allocated).toBe(memories.size);
+    expect(engine.partBufferStats().held).toBeLessThanOrEqual(4);
+  });
+});
+
 /** Counts UploadPart requests in flight, and how many there were as each one arrived. */
 class CountingObjectStore extends MemoryObjectStore {
   inFlight = 0;

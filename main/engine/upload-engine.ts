@@ -14,6 +14,7 @@ import { ObjectStoreCache } from './capabilities/object-store-cache.ts';
 import type { ByteSource } from './ports/byte-source.ts';
 import type { ObjectStore } from './ports/object-store.ts';
 import type { SourceKind, TargetConfig, UploadRecord } from './ports/records.ts';
+import { PartBuffers } from './sending/part-buffers.ts';
 import { SlotPool } from './sending/slot-pool.ts';
 import { TokenBucket } from './sending/token-bucket.ts';
 import { runOneJob } from './job/run-one-job.ts';
@@ -22,7 +23,7 @@ import type { RunHost } from './job/run-one-job.ts';
 import { UploadJob } from './job/upload-job.ts';
 import { inlineHasher } from './sending/part-digest.ts';
 import { installTestHooks } from './test-hooks/test-hooks.ts';
-import { buildSnapshot, recordedProgress } from './build-snapshot.ts';
+import { snapshotUploads } from './build-snapshot.ts';
 
 export { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 export type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
@@ -35,6 +36,7 @@ export type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResul
 export class UploadEngine {
   private readonly options: EngineOptions;
   private readonly partSlots: SlotPool;
+  private readonly partBuffers: PartBuffers;
   private readonly uploadSlots: SlotPool;
   private readonly bandwidth: TokenBucket;
   private readonly running = new RunningJobs();
@@ -49,6 +51,7 @@ export class UploadEngine {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     if (deps.testHooks) installTestHooks(deps.testHooks);
     this.partSlots = new SlotPool(this.options.concurrency);
+    this.partBuffers = new PartBuffers(this.options.concurrency);
     this.uploadSlots = new SlotPool(this.options.maxActiveUploads);
     this.bandwidth = new TokenBucket(deps.clock, this.options.bandwidthLimit);
     this.objectStores = new ObjectStoreCache(deps.objectStoreFor);
@@ -188,7 +191,13 @@ export class UploadEngine {
     this.options.concurrency = concurrency;
     this.options.maxActiveUploads = concurrency;
     this.partSlots.resize(concurrency);
+    this.partBuffers.setLimit(concurrency);
     this.uploadSlots.resize(concurrency);
+  }
+
+  /** The part buffers of every upload together: held now (in use and idle) and made since start (tests, benchmarks). */
+  partBufferStats(): { held: number; allocated: number } {
+    return { held: this.partBuffers.held, allocated: this.partBuffers.allocated };
   }
 
   /** Bytes per second over all uploads, 0 for none; applies to parts already in flight too. */
@@ -218,17 +227,10 @@ export class UploadEngine {
   }
 
   snapshot(ids?: readonly string[]): UploadView[] {
-    const uploads = ids
-      ? ids.map((id) => this.deps.store.getUpload(id)).filter((upload): upload is UploadRecord => upload !== undefined)
-      : this.deps.store.listUploads();
-    return uploads.map((upload) => this.snapshotOf(upload));
-  }
-
-  private snapshotOf(upload: UploadRecord): UploadView {
-    const live = this.running.live(upload.id);
-    const progress = live ? live.job.progress() : recordedProgress(this.deps.store.listParts(upload.id));
-    const speed = live?.meter?.bytesPerSecond() ?? 0;
-    return buildSnapshot(upload, progress, speed);
+    return snapshotUploads(this.deps.store, ids, (id) => {
+      const live = this.running.live(id);
+      return live ? { progress: live.job.progress(), speed: live.meter?.bytesPerSecond() ?? 0 } : undefined;
+    });
   }
 
   /** A target's endpoint or credentials changed: make new S3 clients from now on. */
@@ -262,6 +264,7 @@ export class UploadEngine {
       clock: this.deps.clock,
       hasher: this.deps.hasher ?? inlineHasher,
       pool: this.partSlots,
+      buffers: this.partBuffers,
       retryPolicy: this.options.retryPolicy,
       verify: this.options.verify,
       rolloverWindowMs: this.options.rolloverWindowMs,

@@ -6,6 +6,7 @@ import type { PartHasher } from '../ports/part-hasher.ts';
 import type { ObjectLocation, PartRecord, TargetCapabilities, UploadRecord } from '../ports/records.ts';
 import type { StateStore } from '../ports/state-store.ts';
 import type { RetryPolicy } from '../sending/retry-budget.ts';
+import type { PartBuffers } from '../sending/part-buffers.ts';
 import type { SlotPool } from '../sending/slot-pool.ts';
 
 /** What one upload's run is given by the engine. */
@@ -16,6 +17,8 @@ export interface JobDeps {
   clock: Clock;
   hasher: PartHasher;
   pool: SlotPool;
+  /** The engine's one pool of part buffers (at most `concurrency` held, whatever the number of uploads). */
+  buffers: PartBuffers;
   retryPolicy: RetryPolicy;
   /** When the server will discard a multipart upload created now for this record (null: never). */
   expiresAt: (upload: UploadRecord) => number | null;

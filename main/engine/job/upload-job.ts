@@ -141,9 +141,9 @@ export class UploadJob implements JobContext {
   }
 
   private sendMissingParts(uploadId: string, signal: AbortSignal): Promise<void> {
-    const { source, pool, hasher } = this.deps;
+    const { source, pool, hasher, buffers } = this.deps;
     const send = (bytes: Uint8Array, part: PartRecord, partSignal: AbortSignal) => this.sendPart(bytes, uploadId, part, partSignal);
-    return pumpParts({ source, pool, hasher, record: this.record, send }, this.deps.store.listParts(this.id), signal);
+    return pumpParts({ source, pool, hasher, buffers, record: this.record, send }, this.deps.store.listParts(this.id), signal);
   }
 
   private async sendPart(bytes: Uint8Array, uploadId: string, part: PartRecord, signal: AbortSignal): Promise<void> {

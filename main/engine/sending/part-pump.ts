@@ -1,5 +1,5 @@
 import { SourceError } from '../errors.ts';
-import { PartBuffers } from './part-buffers.ts';
+import type { PartBuffers } from './part-buffers.ts';
 import { digestMatches } from './part-digest.ts';
 import { runParts } from './part-runner.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
@@ -12,6 +12,8 @@ export interface PumpDeps {
   source: ByteSource;
   pool: SlotPool;
   hasher: PartHasher;
+  /** The engine's one pool of part buffers, shared by every upload. */
+  buffers: PartBuffers;
   record: UploadRecord;
   /** Sends one part's bytes (read here). */
   send: (bytes: Uint8Array, part: PartRecord, signal: AbortSignal) => Promise<void>;
@@ -30,7 +32,6 @@ export async function pumpParts(deps: PumpDeps, allParts: readonly PartRecord[],
   const parts = allParts.filter((part) => streamed || part.state !== 'done');
   if (parts.length === 0) return;
   const reader = await source.open(record.path);
-  const buffers = new PartBuffers(record.partSize);
   // Reads are chained in part order (runParts starts parts in order), so a stream is read front to back.
   let previousRead: Promise<unknown> = Promise.resolve();
   const readInOrder = (part: PartRecord, into: Uint8Array): Promise<Uint8Array> => {
@@ -43,7 +44,7 @@ export async function pumpParts(deps: PumpDeps, allParts: readonly PartRecord[],
   };
   try {
     await runParts(parts, deps.pool, signal, async (part, partSignal) => {
-      const buffer = buffers.take(part.size);
+      const buffer = deps.buffers.take(part.size, record.partSize);
       try {
         const bytes = await readInOrder(part, buffer.bytes);
         if (part.state === 'done') await checkRegeneratedPart(deps, part, bytes);
