@@ -8,6 +8,9 @@ import { S3ObjectStore } from './s3/s3-object-store.ts';
 import { ArchiveSource } from './source/archive-source.ts';
 import { FileSource } from './source/file-source.ts';
 import { openState } from './store/open-state.ts';
+import { SqliteFolderStore } from './store/sqlite-folder-store.ts';
+import { FolderUploads } from './engine/folders/folder-uploads.ts';
+import { localFolderLister } from './source/folder-lister.ts';
 import type { Recovery } from './store/recover-state.ts';
 import type { SqliteStateStore } from './store/sqlite-state-store.ts';
 
@@ -17,12 +20,16 @@ export interface ServiceOptions {
   stallTimeoutMs?: number;
   /** Become the one writer of the state directory, doing this (e.g. "hoist upload"); without it the state is only read. */
   lockFor?: string;
+  /** Where a folder upload's retries and notes go (the CLI prints them). */
+  folderLog?: (folderId: string, message: string) => void;
 }
 
 export interface Services {
   stateDir: string;
   store: SqliteStateStore;
   engine: UploadEngine;
+  /** Folders sent as one object per file. */
+  folders: FolderUploads;
   /** The state database was damaged and replaced at this start: what was read from it, to rebuild from. */
   recovery: Recovery | undefined;
   close(): void;
@@ -41,15 +48,26 @@ export function openServices(options: ServiceOptions = {}): Services {
     // Test hook: sign as if this machine's clock were off by this much (see clockOffsetMs).
     ...(process.env.HOIST_TEST_CLOCK_OFFSET_MS ? { clockOffsetMs: Number(process.env.HOIST_TEST_CLOCK_OFFSET_MS) } : {}),
   };
+  const ports = platformPorts();
+  const source = new FileSource();
   const engine = new UploadEngine(
     {
       store,
       objectStoreFor: (target) => S3ObjectStore.forTarget(target, s3Options),
-      source: new FileSource(),
+      source,
       archives: new ArchiveSource(),
-      ...platformPorts(),
+      ...ports,
     },
     options.engine,
   );
-  return { stateDir, store, engine, recovery: state.recovery, close: () => state.close() };
+  const folders = new FolderUploads({
+    engine,
+    folders: new SqliteFolderStore(store.database),
+    capabilities: store,
+    lister: localFolderLister,
+    source,
+    clock: ports.clock,
+    log: options.folderLog ?? (() => undefined),
+  });
+  return { stateDir, store, engine, folders, recovery: state.recovery, close: () => state.close() };
 }

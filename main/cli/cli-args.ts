@@ -4,6 +4,7 @@ import { locationProblem, parseS3Url } from '../../shared/domain/s3-url.ts';
 import type { S3Location } from '../../shared/domain/s3-url.ts';
 import { parseDuration, parseOrphansCommand, rejectStrayOrphanFlags } from './orphans-args.ts';
 import type { OrphanFlags, OrphansCommand } from './orphans-args.ts';
+import type { IfExists } from '../engine/ports/folder-store.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -14,6 +15,9 @@ export const USAGE = `Usage: hoist <command> [options]
 Commands:
   upload <path> s3://<bucket>/<key>   upload a file (or continue its unfinished upload);
                                       a folder goes as one .tar object made on the fly
+  upload <dir> s3://<bucket>/<prefix>/
+                                      a folder as one object per file under the prefix
+                                      (or continue its unfinished folder upload)
   resume                              resume every unfinished upload
   status [--json]                     list uploads
   cancel <id>                         abort an upload on the server and forget it
@@ -39,10 +43,16 @@ Options:
                         when a file changed since its upload started (upload, resume): stop as a
                         conflict (default), start over with the new version, or keep the parts
                         that still read the same and send the rest
+  --if-exists skip-identical|overwrite|fail
+                        a folder's file whose key already holds an object: skip it when it has
+                        the same bytes, else send it (default); send it anyway; or do not send
+                        it and report it
   --json                machine-readable output (status, and results of upload/resume)
   -h, --help            this help
 
 Exit codes: 0 done, 1 failed, 2 usage error, 3 stopped by a changed file (conflict), 130 interrupted.`;
+
+const IF_EXISTS: readonly IfExists[] = ['skip-identical', 'overwrite', 'fail'];
 
 export type Command =
   | { name: 'upload'; path: string; location: S3Location }
@@ -70,6 +80,8 @@ export interface CliOptions {
   expiryMs: number | null | undefined;
   rolloverWindowMs: number | undefined;
   expiryWarningMs: number;
+  /** A folder's file whose key already holds an object (folders only; undefined: skip-identical). */
+  ifExists: IfExists | undefined;
   json: boolean;
 }
 
@@ -111,6 +123,7 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
         'abort-all': { type: 'boolean', default: false },
         'older-than': { type: 'string' },
         adopt: { type: 'string' },
+        'if-exists': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -133,6 +146,10 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
   if (onChange !== 'fail' && onChange !== 'restart' && onChange !== 'reuse') {
     throw new UsageError(`--on-change takes "fail", "restart" or "reuse", got "${onChange}"`);
   }
+  const ifExists = values['if-exists'];
+  if (ifExists !== undefined && !IF_EXISTS.includes(ifExists as IfExists)) {
+    throw new UsageError(`--if-exists takes "skip-identical", "overwrite" or "fail", got "${ifExists}"`);
+  }
   const options: CliOptions = {
     stateDir: values['state-dir'],
     endpoint: values.endpoint,
@@ -147,6 +164,7 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
     expiryMs: values.expiry === 'never' ? null : duration(values.expiry, '--expiry'),
     rolloverWindowMs: duration(values['rollover-window'], '--rollover-window'),
     expiryWarningMs: duration(values['expiry-warning'], '--expiry-warning') ?? 24 * 3_600_000,
+    ifExists: ifExists as IfExists | undefined,
     json: values.json ?? false,
   };
   if (values.help) return { command: { name: 'help' }, options };
@@ -163,6 +181,13 @@ function parseCommand(positionals: readonly string[], orphanFlags: OrphanFlags):
   switch (name) {
     case 'upload': {
       expectArgs(2, 'upload <path> s3://<bucket>/<key>');
+      // s3://bucket/ and s3://bucket/prefix/: a folder, one object per file under the prefix.
+      const bucketOnly = /^s3:\/\/([^/]+)\/$/.exec(rest[1] as string);
+      if (bucketOnly) {
+        const problem = locationProblem({ bucket: bucketOnly[1] as string, key: 'x' });
+        if (problem) throw new UsageError(problem);
+        return { name: 'upload', path: rest[0] as string, location: { bucket: bucketOnly[1] as string, key: '' } };
+      }
       const location = parseS3Url(rest[1] as string);
       if (!location) throw new UsageError(`"${rest[1]}" is not an s3://<bucket>/<key> address`);
       const problem = locationProblem(location);

@@ -1,15 +1,18 @@
+import type { FolderRecord, FolderTotals } from '../engine/ports/folder-store.ts';
 import { isExpiringSoon } from '../../shared/domain/tray-view.ts';
 import type { TrayViewOptions } from '../../shared/domain/tray-view.ts';
 import type { UploadSnapshot } from '../../shared/domain/upload-snapshot.ts';
 import { formatBytes, formatDuration } from '../../shared/domain/units.ts';
 
 /** Uploads as `status` prints them; `expiringSoon`: the server will discard it within the warning threshold. */
-export function printStatus(uploads: readonly UploadSnapshot[], json: boolean, expiry: TrayViewOptions): void {
+export function printStatus(uploads: readonly UploadSnapshot[], json: boolean, expiry: TrayViewOptions, folders: readonly FolderView[] = []): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(uploads.map((upload) => ({ ...upload, expiringSoon: isExpiringSoon(upload, expiry) })))}\n`);
+    const entries = [...uploads.map((upload) => ({ ...upload, expiringSoon: isExpiringSoon(upload, expiry) })), ...folders.map(folderJson)];
+    process.stdout.write(`${JSON.stringify(entries)}\n`);
     return;
   }
-  if (uploads.length === 0) {
+  for (const view of folders) process.stdout.write(`${folderLine(view)}\n`);
+  if (uploads.length === 0 && folders.length === 0) {
     process.stdout.write('no uploads\n');
     return;
   }
@@ -60,4 +63,24 @@ export class ProgressLine {
     if (this.drawn) this.out.write('\n');
     this.drawn = false;
   }
+}
+
+type FolderView = { folder: FolderRecord; totals: FolderTotals; running: boolean };
+
+/** A folder upload as one entry: its state and its files by state. */
+function folderJson({ folder, totals }: FolderView) {
+  const { id, path, bucket, prefix, state, startedAt, walkedAt, completedAt, lastError } = folder;
+  return { kind: 'folder', id, path, bucket, prefix, state, startedAt, walkedAt, completedAt, lastError, files: totals };
+}
+
+function folderLine({ folder, totals }: FolderView): string {
+  const sendable = (Object.keys(totals) as Array<keyof FolderTotals>).filter((state) => state !== 'problem');
+  const files = sendable.reduce((sum, state) => sum + totals[state].files, 0);
+  const bytes = sendable.reduce((sum, state) => sum + totals[state].bytes, 0);
+  const finished = totals.done.files + totals.there.files;
+  const finishedBytes = totals.done.bytes + totals.there.bytes;
+  const notSent = totals.failed.files + totals.changed.files + totals.removed.files + totals.problem.files;
+  const state = folder.state === 'paused' || (folder.state === 'walking' && folder.walkedAt === null) ? 'interrupted, will resume' : folder.state;
+  const extra = [totals.there.files ? `${totals.there.files} already there` : '', notSent ? `${notSent} not sent` : '', folder.lastError ?? ''].filter(Boolean).join('; ');
+  return `${folder.id}  folder ${state}  files ${finished}/${files}${folder.walkedAt === null ? ' (walk unfinished)' : ''}  ${formatBytes(finishedBytes)}/${formatBytes(bytes)}  s3://${folder.bucket}/${folder.prefix}  ${folder.path}${extra ? `  (${extra})` : ''}`;
 }

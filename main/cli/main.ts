@@ -13,6 +13,8 @@ import { printStatus, ProgressLine } from './cli-output.ts';
 import { cliTarget, orphansCommand } from './orphans-command.ts';
 import { resumeWithChoice, runWithChoice } from './on-change.ts';
 import { rebuildAfterRecovery, writerOf } from './state-recovery.ts';
+import { reportFolders, resumeFolders, uploadFolder } from './folder-command.ts';
+import type { FolderResult } from '../engine/folders/folder-uploads.ts';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -71,6 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     interrupted = true;
     process.stderr.write('\nhoist: stopping; state is recorded, run `hoist resume` to continue\n');
     void services.engine.shutdown();
+    void services.folders.shutdown();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -87,7 +90,7 @@ async function runCommand(command: Command, options: CliOptions, services: Servi
   const { engine } = services;
   switch (command.name) {
     case 'status':
-      printStatus(engine.snapshot(), options.json, { now: Date.now(), expiryWarningHours: options.expiryWarningMs / 3_600_000 });
+      printStatus(engine.snapshot(), options.json, { now: Date.now(), expiryWarningHours: options.expiryWarningMs / 3_600_000 }, services.folders.views());
       return EXIT_OK;
     case 'cancel':
       try {
@@ -100,8 +103,14 @@ async function runCommand(command: Command, options: CliOptions, services: Servi
     case 'upload':
       return uploadCommand(command.path, command.location, options, services);
     case 'resume': {
-      const results = await runWithProgress(services, () => resumeWithChoice(engine, services.store, options.onChange), options);
-      return reportResults(results, options, services);
+      const [results, folderResults] = await Promise.all([
+        runWithProgress(services, () => resumeWithChoice(engine, services.store, options.onChange), options),
+        resumeFolders(services, options),
+      ]);
+      const folders = reportFolders(folderResults, services, { ...options, json: false }, !options.json);
+      const code = reportResults(results, options, services, folderResults);
+      if (code === EXIT_FAILED || !folders.ok) return folders.conflict && code !== EXIT_FAILED && folderResults.every((r) => r.outcome !== 'failed') ? EXIT_CONFLICT : EXIT_FAILED;
+      return code;
     }
     case 'orphans':
       return orphansCommand(command, options, services).catch((error: unknown) => fail((error as Error).message));
@@ -118,8 +127,14 @@ async function uploadCommand(path: string, location: { bucket: string; key: stri
     // A folder goes as one archive object made on the fly (`upload <dir> s3://b/k.tar`); a key
     // without .tar is more likely a slip (one object per file was meant) than a wish for a tar.
     const kind = (await isFolder(resolve(path))) ? 'archive' : 'file';
+    if (kind === 'archive' && (location.key === '' || location.key.endsWith('/'))) return await folderUploadCommand(resolve(path), location, options, services);
+    if (options.ifExists !== undefined) fail('--if-exists applies to a folder sent as one object per file (upload <dir> s3://bucket/prefix/)');
+    if (location.key === '') fail(`${resolve(path)} is a file: give the key to store it at (s3://${location.bucket}/<key>)`);
     if (kind === 'archive' && !location.key.endsWith('.tar')) {
-      fail(`${resolve(path)} is a directory: to send it as one .tar archive, give a key ending in .tar (s3://${location.bucket}/${location.key}.tar)`);
+      fail(
+        `${resolve(path)} is a directory: end the address with / to send one object per file (s3://${location.bucket}/${location.key}/), ` +
+          `or with .tar to send it as one archive (s3://${location.bucket}/${location.key}.tar)`,
+      );
     }
     added = await engine.addUpload({ path: resolve(path), location, target, kind, ...(options.partSize ? { partSize: options.partSize } : {}) });
   } catch (error) {
@@ -163,9 +178,15 @@ async function isFolder(path: string): Promise<boolean> {
   );
 }
 
-function reportResults(results: readonly RunResult[], options: CliOptions, services: Services): number {
+async function folderUploadCommand(path: string, location: { bucket: string; key: string }, options: CliOptions, services: Services): Promise<number> {
+  const result = await uploadFolder(path, location, options, services);
+  const { ok, conflict } = reportFolders([result], services, options);
+  return ok ? EXIT_OK : conflict && result.outcome === 'conflict' ? EXIT_CONFLICT : EXIT_FAILED;
+}
+
+function reportResults(results: readonly RunResult[], options: CliOptions, services: Services, folders: readonly FolderResult[] = []): number {
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(results)}\n`);
+    process.stdout.write(`${JSON.stringify([...results, ...folders.map((folder) => ({ kind: 'folder', ...folder }))])}\n`);
   } else {
     for (const result of results) {
       const upload = services.store.getUpload(result.id);
@@ -176,7 +197,7 @@ function reportResults(results: readonly RunResult[], options: CliOptions, servi
       else if (result.outcome === 'conflict') process.stderr.write(`hoist: ${result.id} ${where} stopped: ${result.error}\n`);
       else process.stdout.write(`${result.outcome} ${result.id} ${where} (${detail})\n`);
     }
-    if (results.length === 0) process.stdout.write('nothing to resume\n');
+    if (results.length === 0 && folders.length === 0) process.stdout.write('nothing to resume\n');
   }
   if (results.some((result) => result.outcome === 'failed')) return EXIT_FAILED;
   return results.some((result) => result.outcome === 'conflict') ? EXIT_CONFLICT : EXIT_OK;

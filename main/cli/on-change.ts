@@ -31,7 +31,8 @@ export async function runWithChoice(engine: UploadEngine, id: string, onChange: 
  * script is not told all is well while an upload waits for a decision.
  */
 export async function resumeWithChoice(engine: UploadEngine, store: StateStore, onChange: OnChange): Promise<RunResult[]> {
-  const unfinished = store.listUnfinished();
+  // A folder's files are run by their folder (see main/engine/folders/).
+  const unfinished = store.listUnfinished().filter((upload) => upload.folderId === null);
   if (onChange !== 'fail') return Promise.all(unfinished.map((upload) => runWithChoice(engine, upload.id, onChange, upload.conflict !== null)));
   const waiting = unfinished
     .filter((upload) => upload.conflict !== null)

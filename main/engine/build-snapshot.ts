@@ -64,7 +64,7 @@ export function snapshotUploads(
   ids: readonly string[] | undefined,
   live: (id: string) => { progress: UploadProgress; speed: number } | undefined,
 ): UploadView[] {
-  const uploads = ids ? ids.map((id) => store.getUpload(id)).filter((upload): upload is UploadRecord => upload !== undefined) : store.listUploads();
+  const uploads = ids ? ids.map((id) => store.getUpload(id)).filter((upload): upload is UploadRecord => upload !== undefined) : store.listUploads().filter((upload) => upload.folderId === null);
   return uploads.map((upload) => {
     const running = live(upload.id);
     return buildSnapshot(upload, running?.progress ?? recordedProgress(store.listParts(upload.id)), running?.speed ?? 0);

@@ -9,6 +9,7 @@ import type { StateStore } from './ports/state-store.ts';
 import { DEFAULT_RETRY_POLICY } from './sending/retry-budget.ts';
 import type { VerifyMode } from './changes/source-check.ts';
 import type { RetryPolicy } from './sending/retry-budget.ts';
+import type { SlotPool } from './sending/slot-pool.ts';
 
 export interface EngineOptions {
   /** Parts in flight across all uploads. */
@@ -72,6 +73,15 @@ export interface EngineDeps {
   testHooks?: TestHooks;
 }
 
+/** What every sender shares (see UploadEngine.sendingShare). */
+export interface SendingShare {
+  pool: SlotPool;
+  throttle: (bytes: number, signal: AbortSignal) => Promise<void> | void;
+  chunkBytes: () => number;
+  retryPolicy: RetryPolicy;
+  defaultPartSize: number;
+}
+
 export interface AddUploadRequest {
   path: string;
   location: ObjectLocation;
@@ -81,6 +91,10 @@ export interface AddUploadRequest {
   partSize?: number;
   /** 'archive': `path` is a folder sent as one archive object. Default 'file'. */
   kind?: SourceKind;
+  /** false: do not look on the server for this file's unfinished upload (a folder's listing showed none). Default true. */
+  adopt?: boolean;
+  /** The folder (sent as one object per file) this file belongs to. */
+  folderId?: string;
 }
 
 export interface RunResult {

@@ -6,7 +6,7 @@ import type { AdoptOutcome } from './server/adopt-from-server.ts';
 import { abortOnServer, restartWithNewSource } from './changes/conflict-restart.ts';
 import { reuseUnchangedParts } from './changes/conflict-reuse.ts';
 import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
-import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
+import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult, SendingShare } from './engine-options.ts';
 import { CapabilityCache } from './capabilities/capability-cache.ts';
 import { EngineEvents } from './engine-events.ts';
 import { SourceError, StateStoreFullError, StoppedError } from './errors.ts';
@@ -97,11 +97,11 @@ export class UploadEngine {
     return this.running.start(id, (signal, started) => runOneJob(host(started), id, signal), () => this.markDirty(id));
   }
 
-  /** Runs every unfinished upload; paused ones only when asked to. One in conflict waits for the user instead. */
+  /** Runs every unfinished upload but a folder's files (its folder runs them); paused ones only when asked to. One in conflict waits for the user. */
   resumeAll(options: { includePaused: boolean }): Promise<RunResult[]> {
     const ids = this.deps.store
       .listUnfinished()
-      .filter((upload) => upload.conflict === null && (options.includePaused || upload.state !== 'paused'))
+      .filter((upload) => upload.folderId === null && upload.conflict === null && (options.includePaused || upload.state !== 'paused'))
       .map((upload) => upload.id);
     return Promise.all(ids.map((id) => this.run(id)));
   }
@@ -176,11 +176,7 @@ export class UploadEngine {
     }
   }
 
-  /**
-   * Settles a conflict keeping the multipart upload and every part whose bytes
-   * the new version still has at the same place (see conflict-reuse.ts); the
-   * rest goes pending. Returns the updated record, queued: the caller runs it.
-   */
+  /** Settles a conflict keeping the parts whose bytes the new version still has (see changes/conflict-reuse.ts): resolveConflict 'reuse'. */
   reuseUnchangedParts(id: string): Promise<UploadRecord | undefined> {
     return this.resolveConflict(id, 'reuse');
   }
@@ -198,6 +194,12 @@ export class UploadEngine {
   /** The part buffers of every upload together: held now (in use and idle) and made since start (tests, benchmarks). */
   partBufferStats(): { held: number; allocated: number } {
     return { held: this.partBuffers.held, allocated: this.partBuffers.allocated };
+  }
+
+  /** What a folder's small files, sent outside any upload job, share with every upload: the part slots, the bandwidth limit, the retry policy. */
+  sendingShare(): SendingShare {
+    const { partSlots: pool, bandwidth, options } = this;
+    return { pool, throttle: (bytes, signal) => bandwidth.take(bytes, signal), chunkBytes: () => bandwidth.stepBytes(), retryPolicy: options.retryPolicy, defaultPartSize: options.defaultPartSize };
   }
 
   /** Bytes per second over all uploads, 0 for none; applies to parts already in flight too. */
@@ -226,6 +228,7 @@ export class UploadEngine {
     return ids.length;
   }
 
+  /** Every upload but a folder's files (see folders/), or the ones asked for. */
   snapshot(ids?: readonly string[]): UploadView[] {
     return snapshotUploads(this.deps.store, ids, (id) => {
       const live = this.running.live(id);

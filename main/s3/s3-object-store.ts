@@ -3,7 +3,6 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
-  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
@@ -12,9 +11,10 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { unquoteEtag } from '../../shared/domain/etag.ts';
-import type { BodyDigests, CompletedPart, ObjectHead, ObjectStore, RemoteParts, RemoteUpload, SendOptions } from '../engine/ports/object-store.ts';
+import type { BodyDigests, CompletedPart, ObjectHead, ObjectStore, RemoteObject, RemoteParts, RemoteUpload, SendOptions } from '../engine/ports/object-store.ts';
 import type { ChecksumAlgorithm, ObjectLocation, TargetConfig } from '../engine/ports/records.ts';
 import { S3Failure } from '../engine/errors.ts';
+import { listAllMultipartUploads, listAllObjects } from './paged-listings.ts';
 import { classifyS3Error } from './classify-s3-error.ts';
 import { countingBody } from './counting-body.ts';
 import { createS3Client, DEFAULT_S3_OPTIONS } from './s3-client.ts';
@@ -191,29 +191,12 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async listMultipartUploads(bucket: string, prefix?: string, signal?: AbortSignal): Promise<RemoteUpload[]> {
-    const uploads: RemoteUpload[] = [];
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    for (;;) {
-      const page = await this.call('ListMultipartUploads', { bucket, key: prefix ?? '' }, () =>
-        this.client.send(
-          new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
-          { abortSignal: signal },
-        ),
-      );
-      for (const upload of page.Uploads ?? []) {
-        if (!upload.Key || !upload.UploadId) continue;
-        uploads.push({ key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated ? upload.Initiated.getTime() : null });
-      }
-      // Both markers are needed: one key can have many uploads, and a page may end between them.
-      const nextKey = page.NextKeyMarker;
-      if (!page.IsTruncated || !nextKey) break;
-      if (nextKey === keyMarker && page.NextUploadIdMarker === uploadIdMarker) break; // a server that does not advance would loop forever
-      keyMarker = nextKey;
-      uploadIdMarker = page.NextUploadIdMarker || undefined;
-    }
-    return uploads;
+  listMultipartUploads(bucket: string, prefix?: string, signal?: AbortSignal): Promise<RemoteUpload[]> {
+    return listAllMultipartUploads(this.client, (operation, send) => this.call(operation, { bucket, key: prefix ?? '' }, send), bucket, prefix, signal);
+  }
+
+  listObjects(bucket: string, prefix: string, signal?: AbortSignal): Promise<RemoteObject[]> {
+    return listAllObjects(this.client, (operation, send) => this.call(operation, { bucket, key: prefix }, send), bucket, prefix, signal);
   }
 
   async headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined> {

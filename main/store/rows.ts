@@ -30,6 +30,7 @@ export interface UploadRow {
   source_missing: number;
   source_kind: SourceKind;
   source_snapshot: string | null;
+  folder_id: string | null;
 }
 
 /** The named parameters of the upload INSERT: what a new upload starts with. */
@@ -102,6 +103,7 @@ export function toUpload(r: UploadRow): UploadRecord {
     sourceMissing: r.source_missing === 1,
     sourceKind: r.source_kind,
     snapshot: r.source_snapshot,
+    folderId: r.folder_id,
   };
 }
 

@@ -63,6 +63,7 @@ describe('SqliteStateStore', () => {
       sourceMissing: false,
       sourceKind: 'file',
       snapshot: null,
+      folderId: null,
     });
     expect(store.getUpload('u1')).toEqual(created);
     expect(store.listParts('u1')).toEqual(

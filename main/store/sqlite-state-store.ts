@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ChecksumAlgorithm, NewUpload, ObjectLocation, PartRecord, PlannedReuse, SourceFacts, TargetCapabilities, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
 import type { StateStore } from '../engine/ports/state-store.ts';
-import { StateStoreFullError } from '../engine/errors.ts';
 import { migrate } from './migrate.ts';
+import { guardedWrite } from './write-guard.ts';
 import { openStateDatabase } from './open-database.ts';
 import { toPart, toUpload } from './rows.ts';
 import type { SourceUpdate } from './rows.ts';
@@ -62,6 +62,7 @@ export class SqliteStateStore implements StateStore {
         target_id: upload.targetId ?? null,
         source_kind: upload.sourceKind ?? 'file',
         source_snapshot: upload.snapshot ?? null,
+        folder_id: upload.folderId ?? null,
       });
       for (const part of parts) this.s.insertPart.run(upload.id, part.partNumber, part.offset, part.size, now);
       const how = upload.singlePut ? 'a single PutObject' : `${parts.length} parts of up to ${upload.partSize} bytes`;
@@ -207,20 +208,8 @@ export class SqliteStateStore implements StateStore {
     })());
   }
 
-  /**
-   * Runs a write. SQLite rolls back a statement or transaction that fails for
-   * want of space (at the statement, or at commit when the WAL cannot grow),
-   * so nothing half-written remains; the error says so, and what to do.
-   */
   private write<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 'SQLITE_FULL' && !(error instanceof StateStoreFullError)) {
-        throw new StateStoreFullError(this.db.name, { cause: error });
-      }
-      throw error;
-    }
+    return guardedWrite(this.db, work);
   }
 
   private requireUpload(id: string): UploadRecord {

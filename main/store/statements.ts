@@ -5,7 +5,7 @@ import type { EventRow, PartRow, SourceUpdate, UploadInsert, UploadRow } from '.
 const FINISHED = `('completed', 'cancelled')`;
 const UPLOAD_COLUMNS = `id, upload_id, endpoint, region, path_style, bucket, "key", path, size, part_size, single_put,
   mtime_ns, file_id, fingerprint, started_at, updated_at, completed_at, state, last_error, restarts, etag,
-  target_id, conflict, expires_at, checksum_algorithm, source_missing, source_kind, source_snapshot`;
+  target_id, conflict, expires_at, checksum_algorithm, source_missing, source_kind, source_snapshot, folder_id`;
 const PART_COLUMNS = `upload_record_id, part_number, "offset", size, state, etag, md5, checksum, updated_at`;
 
 /** Every statement the store runs, prepared once per connection. */
@@ -15,7 +15,7 @@ export function prepareStatements(db: Database.Database) {
     insertUpload: p<[UploadInsert]>(
       `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (@id, NULL, @endpoint, @region, @path_style, @bucket, @key, @path,
         @size, @part_size, @single_put, @mtime_ns, @file_id, @fingerprint, @started_at, @now, NULL, @state, NULL, 0, NULL,
-        @target_id, NULL, NULL, NULL, 0, @source_kind, @source_snapshot)`,
+        @target_id, NULL, NULL, NULL, 0, @source_kind, @source_snapshot, @folder_id)`,
     ),
     insertPart: p<[string, number, number, number, number]>(
       `INSERT INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?)`,

@@ -41,7 +41,7 @@ export async function addUpload(deps: AddUploadDeps, request: AddUploadRequest):
   if (existing) return { record: existing, continued: true };
   // No record (new machine, deleted database): the server may still hold this file's parts.
   // Only a saving: when the server cannot be asked now, the run reports why.
-  const adopted = kind === 'file' ? await deps.adopt(request).catch(() => undefined) : undefined;
+  const adopted = kind === 'file' && request.adopt !== false ? await deps.adopt(request).catch(() => undefined) : undefined;
   if (adopted && 'record' in adopted) return { record: adopted.record, continued: true, adopted };
   const partSize = choosePartSize(stat.size, request.partSize ?? deps.defaultPartSize);
   const fingerprint = await source.fingerprint(request.path, stat.size);

@@ -15,6 +15,7 @@ export function newUploadFor(
     ...request.location,
     targetId: request.targetId ?? null,
     path: request.path,
+    ...(request.folderId ? { folderId: request.folderId } : {}),
     ...source,
   };
 }

@@ -37,6 +37,14 @@ export interface RemoteUpload {
   initiated: number | null;
 }
 
+/** An object as ListObjectsV2 reports it. */
+export interface RemoteObject {
+  key: string;
+  size: number;
+  /** As listed (quoted); a multipart object's is "md5-of-md5s-N". */
+  etag: string | null;
+}
+
 export interface ObjectHead {
   size: number;
   etag: string | null;
@@ -84,6 +92,8 @@ export interface ObjectStore {
   abortMultipartUpload(location: ObjectLocation, uploadId: string): Promise<void>;
   /** Every unfinished multipart upload in the bucket whose key starts with prefix, all pages read. */
   listMultipartUploads(bucket: string, prefix?: string, signal?: AbortSignal): Promise<RemoteUpload[]>;
+  /** Every object in the bucket whose key starts with prefix, all pages read. */
+  listObjects(bucket: string, prefix: string, signal?: AbortSignal): Promise<RemoteObject[]>;
   /** undefined when there is no such object. */
   headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined>;
   putObject(location: ObjectLocation, body: Uint8Array, digests: BodyDigests, options?: SendOptions): Promise<{ etag: string }>;

@@ -58,6 +58,8 @@ export interface UploadRecord extends TargetConfig, ObjectLocation {
   sourceKind: SourceKind;
   /** For generated sources, what they were made from when the upload started (a folder listing, JSON); null for files. */
   snapshot: string | null;
+  /** The folder (sent as one object per file) this file's upload belongs to; null for an upload of its own. */
+  folderId: string | null;
 }
 
 export type SourceKind = 'file' | 'archive';
@@ -115,7 +117,8 @@ export type NewUpload = Omit<
   | 'sourceMissing'
   | 'sourceKind'
   | 'snapshot'
-> & { targetId?: string | null; sourceKind?: SourceKind; snapshot?: string | null };
+  | 'folderId'
+> & { targetId?: string | null; sourceKind?: SourceKind; snapshot?: string | null; folderId?: string | null };
 
 /** What an upload knows about its source and how it is cut into parts: replaced together when the source changed. */
 export type SourceFacts = Pick<UploadRecord, 'size' | 'mtimeNs' | 'fileId' | 'fingerprint' | 'partSize' | 'singlePut' | 'snapshot'>;

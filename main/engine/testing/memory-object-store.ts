@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { S3Failure } from '../errors.ts';
-import type { BodyDigests, CompletedPart, ObjectHead, ObjectStore, RemoteParts, RemoteUpload, SendOptions } from '../ports/object-store.ts';
+import type { BodyDigests, CompletedPart, ObjectHead, ObjectStore, RemoteObject, RemoteParts, RemoteUpload, SendOptions } from '../ports/object-store.ts';
 import type { ChecksumAlgorithm, ObjectLocation } from '../ports/records.ts';
 import { checkBodyDigests, etagFor, multipartEtagFor, refused, RGW_LIKE, sha256Base64Of } from './memory-server-behaviour.ts';
 import type { ServerBehaviour } from './memory-server-behaviour.ts';
@@ -29,6 +29,7 @@ export type ObjectOp =
   | 'completeMultipartUpload'
   | 'abortMultipartUpload'
   | 'listMultipartUploads'
+  | 'listObjects'
   | 'headObject'
   | 'putObject'
   | 'checkAccess';
@@ -263,6 +264,17 @@ export class MemoryObjectStore implements ObjectStore {
     // Already gone is what abort wants (S3ObjectStore swallows NoSuchUpload too).
     const upload = this.uploads.get(uploadId);
     if (upload && objectKey(upload.location) === objectKey(location)) this.uploads.delete(uploadId);
+  }
+
+  /** Sorted by key, as S3 lists them. */
+  async listObjects(bucket: string, prefix: string, signal?: AbortSignal): Promise<RemoteObject[]> {
+    this.enter({ op: 'listObjects' });
+    if (signal?.aborted) throw interrupted();
+    return [...this.objects.entries()]
+      .map(([name, object]) => ({ name, object }))
+      .filter(({ name }) => name.startsWith(`${bucket}/${prefix}`))
+      .map(({ name, object }) => ({ key: name.slice(bucket.length + 1), size: object.body.length, etag: object.etag }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** Sorted by key, then upload id, as S3 lists them. */

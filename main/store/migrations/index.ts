@@ -3,8 +3,9 @@ import initial from './001-initial.ts';
 import appState from './002-app-state.ts';
 import integrity from './003-integrity.ts';
 import sources from './004-sources.ts';
+import folders from './005-folders.ts';
 
 export type { Migration } from './migration.ts';
 
 /** Every schema step, oldest first. Append new steps; never reorder or edit released ones. */
-export const MIGRATIONS: readonly Migration[] = [initial, appState, integrity, sources];
+export const MIGRATIONS: readonly Migration[] = [initial, appState, integrity, sources, folders];

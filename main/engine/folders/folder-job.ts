@@ -1,0 +1,157 @@
+import { ASSUMED_CAPABILITIES } from '../capabilities/probe-capabilities.ts';
+import type { AddedUpload } from '../changes/add-upload.ts';
+import type { AddUploadRequest, RunResult, SendingShare } from '../engine-options.ts';
+import { describeError, isStopped } from '../errors.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { FolderLister } from '../ports/folder-lister.ts';
+import type { FolderRecord, FolderStore, FolderTotals } from '../ports/folder-store.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import type { CapabilityStore } from '../ports/state-store.ts';
+import { RetryBudget, withRetries } from '../sending/retry-budget.ts';
+import { FolderJournal } from './folder-journal.ts';
+import { reconcileInterrupted } from './folder-reconcile.ts';
+import { sendPendingFiles } from './folder-send.ts';
+import { walkIntoStore } from './folder-walk.ts';
+import type { WalkReport } from './folder-walk.ts';
+
+export interface FolderJobDeps {
+  folders: FolderStore;
+  capabilities: CapabilityStore;
+  lister: FolderLister;
+  source: ByteSource;
+  objects: ObjectStore;
+  clock: Clock;
+  share: SendingShare;
+  addLargeFile: (request: AddUploadRequest) => Promise<AddedUpload>;
+  runUpload: (id: string) => Promise<RunResult>;
+  onProgress: (bytes: number) => void;
+  log: (message: string) => void;
+}
+
+export interface FolderResult {
+  id: string;
+  outcome: 'completed' | 'failed' | 'conflict' | 'stopped';
+  error: string | null;
+  totals: FolderTotals;
+  walk: WalkReport;
+  /** Files a killed run left on their way: found complete on the server, or to send again. */
+  interrupted: { confirmed: number; resent: number };
+}
+
+/**
+ * One run of a folder upload: list the prefix once (objects already there,
+ * unfinished multipart uploads), settle the files a killed run left on their
+ * way, then walk the folder into the state database while sending what is
+ * pending, and end completed only when every file is sent or already there.
+ */
+export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, options: { resendChanged: boolean }, signal: AbortSignal): Promise<FolderResult> {
+  const { folders } = deps;
+  const result: FolderResult = { id: folder.id, outcome: 'failed', error: null, totals: folders.folderTotals(folder.id), walk: { added: [], changedAfterSending: [] }, interrupted: { confirmed: 0, resent: 0 } };
+  const budget = new RetryBudget(deps.share.retryPolicy);
+  const retry = <T>(attempt: () => Promise<T>, what: string) =>
+    withRetries(attempt, budget, deps.clock, signal, (failure, delay) => deps.log(`${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`));
+  try {
+    folders.setFolderState(folder.id, folder.walkedAt === null ? 'walking' : 'sending');
+    const [listed, unfinished] = await Promise.all([
+      retry(() => deps.objects.listObjects(folder.bucket, folder.prefix, signal), 'ListObjectsV2'),
+      retry(() => deps.objects.listMultipartUploads(folder.bucket, folder.prefix, signal), 'ListMultipartUploads'),
+    ]);
+    const existing = new Map(listed.map((object) => [object.key, object]));
+    // Files an earlier run could not send are tried again; changed ones only when the user said to send them again.
+    folders.resetFolderFiles(folder.id, options.resendChanged ? ['failed', 'removed', 'changed'] : ['failed', 'removed'], 'pending');
+    result.interrupted = await reconcileInterrupted(deps, folder, existing);
+    // Walking and sending go together; either one's failure stops the other.
+    const inner = new AbortController();
+    const stop = () => inner.abort(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    const walker = new WalkSignal();
+    const walking = walkIntoStore({ lister: deps.lister, folders, onBatch: () => walker.batch() }, folder, { resendChanged: options.resendChanged, signal: inner.signal })
+      .catch((error: unknown) => {
+        inner.abort(error);
+        throw error;
+      })
+      .finally(() => walker.end());
+    const sending = sendPendingFiles(
+      {
+        folders,
+        source: deps.source,
+        objects: deps.objects,
+        pool: deps.share.pool,
+        journal: new FolderJournal(folders, folder.id),
+        existing,
+        withUploads: new Set(unfinished.map((upload) => upload.key)),
+        addLargeFile: deps.addLargeFile,
+        runUpload: deps.runUpload,
+        moreFiles: () => walker.next(),
+        walkEnded: () => walker.ended,
+        progressMade: () => budget.progressMade(),
+        // Where nothing is known yet (no upload to this bucket probed it), what every S3 server does.
+        capabilities: deps.capabilities.getCapabilities(folder.endpoint, folder.bucket) ?? { ...ASSUMED_CAPABILITIES, probedAt: 0 },
+        retry,
+        sendOptions: (partSignal) => ({
+          signal: partSignal,
+          onBytesSent: deps.onProgress,
+          beforeChunk: (bytes) => deps.share.throttle(bytes, partSignal),
+          chunkBytes: deps.share.chunkBytes,
+        }),
+      },
+      folder,
+      inner.signal,
+    ).catch((error: unknown) => {
+      inner.abort(error);
+      throw error;
+    });
+    let walked: WalkReport;
+    try {
+      [walked] = await Promise.all([walking, sending]);
+    } finally {
+      signal.removeEventListener('abort', stop);
+      // Both are over before the run is: nothing keeps writing after it returns.
+      await Promise.allSettled([walking, sending]);
+    }
+    result.walk = walked;
+    result.totals = folders.folderTotals(folder.id);
+    const { failed, changed, removed, pending, sending: inFlight } = result.totals;
+    if (changed.files > 0) {
+      result.outcome = 'conflict';
+      result.error = `${changed.files} file(s) changed after the folder upload started`;
+    } else if (failed.files + removed.files > 0 || pending.files + inFlight.files > 0) {
+      result.error = `${failed.files + removed.files + pending.files + inFlight.files} file(s) not uploaded`;
+    } else {
+      result.outcome = 'completed';
+    }
+    folders.setFolderState(folder.id, result.outcome === 'completed' ? 'completed' : 'failed', result.error);
+  } catch (error) {
+    result.totals = folders.folderTotals(folder.id);
+    if (isStopped(error) || signal.aborted) {
+      result.outcome = 'stopped';
+      folders.setFolderState(folder.id, 'paused');
+    } else {
+      result.error = describeError(error);
+      folders.setFolderState(folder.id, 'failed', result.error);
+    }
+  }
+  return result;
+}
+
+/** The walk tells the sender when it has recorded more files, and when it is over. */
+class WalkSignal {
+  ended = false;
+  private waiters: Array<() => void> = [];
+
+  batch(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.batch();
+  }
+
+  next(): Promise<void> {
+    return this.ended ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}

@@ -1,0 +1,59 @@
+import { unquoteEtag } from '../../../shared/domain/etag.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { FolderFileUpdate, FolderRecord, FolderStore } from '../ports/folder-store.ts';
+import type { RemoteObject } from '../ports/object-store.ts';
+import { digestPart } from '../sending/part-digest.ts';
+import { joinPath } from './folder-send.ts';
+
+/**
+ * Small files a killed run left recorded as sending: each may have reached
+ * the server or not. The listing taken at the start of this run tells: an
+ * object at the file's key with the file's size whose ETag is the MD5 of the
+ * file as it is now (unchanged since recorded) was sent, so it is done; any
+ * other goes back to pending and is sent again, once. Big files (with an
+ * upload of their own) are reconciled part by part when their upload runs.
+ */
+export async function reconcileInterrupted(
+  deps: { folders: FolderStore; source: ByteSource },
+  folder: FolderRecord,
+  existing: ReadonlyMap<string, RemoteObject>,
+): Promise<{ confirmed: number; resent: number }> {
+  let confirmed = 0;
+  let resent = 0;
+  for (let after: string | null = null; ; ) {
+    const page = deps.folders.listFolderFiles(folder.id, ['sending'], after, 256);
+    if (page.length === 0) break;
+    after = page[page.length - 1]?.relPath ?? after;
+    const updates: FolderFileUpdate[] = [];
+    for (const file of page) {
+      if (file.uploadRecordId !== null) continue;
+      const there = existing.get(folder.prefix + file.relPath);
+      const md5 = there && there.size === file.size ? await md5IfUnchanged(deps.source, joinPath(folder.path, file.relPath), file) : undefined;
+      if (there && md5 !== undefined && unquoteEtag(there.etag) === md5) {
+        updates.push({ relPath: file.relPath, state: 'done', md5, etag: there.etag, message: null });
+        confirmed += 1;
+      } else {
+        updates.push({ relPath: file.relPath, state: 'pending' });
+        resent += 1;
+      }
+    }
+    deps.folders.updateFolderFiles(folder.id, updates);
+  }
+  return { confirmed, resent };
+}
+
+async function md5IfUnchanged(source: ByteSource, path: string, file: { size: number; mtimeNs: string; fileId: string }): Promise<string | undefined> {
+  try {
+    const stat = await source.stat(path);
+    if (stat.size !== file.size || stat.mtimeNs !== file.mtimeNs || stat.fileId !== file.fileId) return undefined;
+    const reader = await source.open(path);
+    try {
+      return digestPart(await reader.read(0, file.size)).md5Hex;
+    } finally {
+      await reader.close();
+    }
+  } catch {
+    // Gone or unreadable: it goes back to pending, and sending it says what is wrong.
+    return undefined;
+  }
+}

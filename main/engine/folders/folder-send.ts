@@ -1,0 +1,165 @@
+import type { RunResult } from '../engine-options.ts';
+import { isStopped, S3Failure, SourceError, describeError } from '../errors.ts';
+import type { AddedUpload } from '../changes/add-upload.ts';
+import type { AddUploadRequest } from '../engine-options.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { FolderFileRecord, FolderFileUpdate, FolderRecord, FolderStore } from '../ports/folder-store.ts';
+import type { RemoteObject } from '../ports/object-store.ts';
+import type { SlotPool } from '../sending/slot-pool.ts';
+import type { FolderJournal } from './folder-journal.ts';
+import { isIdenticalObject } from './identical-object.ts';
+import { sendSmallFile } from './small-file.ts';
+import type { SmallFileDeps } from './small-file.ts';
+
+export interface FolderSendDeps extends SmallFileDeps {
+  folders: FolderStore;
+  source: ByteSource;
+  pool: SlotPool;
+  journal: FolderJournal;
+  /** Objects at the folder's prefix when this run started (one listing), by key. */
+  existing: ReadonlyMap<string, RemoteObject>;
+  /** Keys with an unfinished multipart upload on the server (one listing): only those look for one to adopt. */
+  withUploads: ReadonlySet<string>;
+  /** Records a big file's own upload (a multipart one; or finds its unfinished one), as adding a single file does. */
+  addLargeFile: (request: AddUploadRequest) => Promise<AddedUpload>;
+  runUpload: (id: string) => Promise<RunResult>;
+  /** The walk has recorded more files, or has ended (then it resolves at once). */
+  moreFiles: () => Promise<void>;
+  walkEnded: () => boolean;
+  progressMade: () => void;
+}
+
+const PAGE = 128;
+
+/**
+ * Sends every pending file of the folder, in path order, as the walk records
+ * them: small files here, each in one PutObject through the engine's part
+ * slots; big ones as uploads of their own (multipart, resumable part by part)
+ * run by the engine. A page of files is recorded as sending in one
+ * transaction before any of them goes out; acknowledgements are written in
+ * batches (FolderJournal). A file's own trouble (gone, unreadable, changed)
+ * is recorded against it and the rest go on; a trouble of the target (wrong
+ * credentials, bucket gone) stops the folder.
+ */
+export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecord, signal: AbortSignal): Promise<void> {
+  const tasks = new Set<Promise<void>>();
+  let fatal: unknown;
+  const track = (task: Promise<void>) => {
+    const tracked = task.catch((error: unknown) => {
+      fatal ??= error;
+    });
+    tasks.add(tracked);
+    void tracked.finally(() => tasks.delete(tracked));
+  };
+  // Files can go back to pending behind the cursor (a changed file sent again): passes repeat until one finds none.
+  for (let found = true; found; ) {
+    found = false;
+    for (let after: string | null = null; ; ) {
+      if (fatal !== undefined) throw fatal;
+      if (signal.aborted) throw signal.reason;
+      const page = deps.folders.listFolderFiles(folder.id, ['pending'], after, PAGE);
+      if (page.length === 0) {
+        if (deps.walkEnded()) break;
+        await deps.moreFiles();
+        continue;
+      }
+      found = true;
+      after = page[page.length - 1]?.relPath ?? after;
+      deps.journal.begin(page.map((file) => ({ relPath: file.relPath, state: 'sending' })));
+      for (const file of page) {
+        if (file.size >= folder.partSize) {
+          track(sendLargeFile(deps, folder, file));
+          continue;
+        }
+        const release = await deps.pool.acquire(signal);
+        track(sendOne(deps, folder, file, signal, release));
+      }
+    }
+    await Promise.all(tasks);
+    if (fatal !== undefined) throw fatal;
+  }
+  deps.journal.flush();
+}
+
+/** `release` frees the file's part slot: as soon as the server has answered, not after the batched write (the next file goes out meanwhile). */
+async function sendOne(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, signal: AbortSignal, release: () => void): Promise<void> {
+  const key = folder.prefix + file.relPath;
+  const path = joinPath(folder.path, file.relPath);
+  let update: FolderFileUpdate;
+  try {
+    const settled = await alreadyThere(deps, folder, file, key, path);
+    if (settled) {
+      update = settled;
+    } else {
+      const sent = await sendSmallFile(deps, file, path, { bucket: folder.bucket, key }, folder.partSize, signal);
+      update = { relPath: file.relPath, state: 'done', md5: sent.md5, etag: sent.etag, message: null, ...sent.stat };
+    }
+  } catch (error) {
+    if (isStopped(error) || signal.aborted || (error instanceof S3Failure && error.kind !== 'retryable')) throw error;
+    update = fileTrouble(file, error);
+  } finally {
+    release();
+  }
+  await deps.journal.record(update);
+  deps.progressMade();
+}
+
+async function sendLargeFile(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord): Promise<void> {
+  const key = folder.prefix + file.relPath;
+  const path = joinPath(folder.path, file.relPath);
+  let uploadId = file.uploadRecordId;
+  try {
+    if (uploadId === null) {
+      const settled = await alreadyThere(deps, folder, file, key, path);
+      if (settled) {
+        await deps.journal.record(settled);
+        deps.progressMade();
+        return;
+      }
+      const added = await deps.addLargeFile({
+        path,
+        location: { bucket: folder.bucket, key },
+        target: { endpoint: folder.endpoint, region: folder.region, pathStyle: folder.pathStyle },
+        ...(folder.targetId ? { targetId: folder.targetId } : {}),
+        partSize: folder.partSize,
+        adopt: deps.withUploads.has(key),
+        folderId: folder.id,
+      });
+      uploadId = added.record.id;
+      deps.journal.begin([{ relPath: file.relPath, state: 'sending', uploadRecordId: uploadId }]);
+    }
+  } catch (error) {
+    await deps.journal.record(fileTrouble(file, error));
+    return;
+  }
+  const result = await deps.runUpload(uploadId);
+  if (result.outcome === 'completed') await deps.journal.record({ relPath: file.relPath, state: 'done', message: null });
+  else if (result.outcome === 'conflict') await deps.journal.record({ relPath: file.relPath, state: 'changed', message: result.error });
+  else if (result.outcome === 'failed') await deps.journal.record({ relPath: file.relPath, state: 'failed', message: result.error });
+  // Paused or stopped: it stays sending, with its upload; the next run continues it.
+  deps.progressMade();
+}
+
+/**
+ * An object already at the file's key: the same bytes make the file 'there'
+ * (not sent); different ones fail it under --if-exists fail. Undefined: send it.
+ */
+async function alreadyThere(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, key: string, path: string): Promise<FolderFileUpdate | undefined> {
+  const there = deps.existing.get(key);
+  if (!there || folder.ifExists === 'overwrite') return undefined;
+  if (await isIdenticalObject(deps.source, path, file.size, there, folder.partSize)) return { relPath: file.relPath, state: 'there', etag: there.etag, message: null };
+  if (folder.ifExists === 'fail') return { relPath: file.relPath, state: 'failed', message: `s3://${folder.bucket}/${key} already holds different content (--if-exists fail)` };
+  return undefined;
+}
+
+/** A file's own trouble, recorded against it: gone since the walk, unreadable, changed, or refused by the server. */
+function fileTrouble(file: FolderFileRecord, error: unknown): FolderFileUpdate {
+  if (error instanceof SourceError && error.code === 'missing') return { relPath: file.relPath, state: 'removed', message: `${file.relPath} is gone from the folder` };
+  if (error instanceof SourceError && error.code === 'changed') return { relPath: file.relPath, state: 'changed', message: error.message };
+  return { relPath: file.relPath, state: 'failed', message: `${file.relPath}: ${describeError(error)}` };
+}
+
+/** The folder's path and a '/'-separated path inside it (the engine has no node:path). */
+export function joinPath(folder: string, relPath: string): string {
+  return folder.endsWith('/') ? folder + relPath : `${folder}/${relPath}`;
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { locationProblem } from '../../../shared/domain/s3-url.ts';
+import { PartPlanError } from '../../../shared/domain/part-plan.ts';
+import type { RunResult } from '../engine-options.ts';
+import { StoppedError } from '../errors.ts';
+import type { ByteSource } from '../ports/byte-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { FolderLister } from '../ports/folder-lister.ts';
+import type { FolderRecord, FolderStore, FolderTotals, IfExists } from '../ports/folder-store.ts';
+import type { TargetConfig } from '../ports/records.ts';
+import type { CapabilityStore } from '../ports/state-store.ts';
+import type { UploadEngine } from '../upload-engine.ts';
+import { runFolderJob } from './folder-job.ts';
+import type { FolderResult } from './folder-job.ts';
+
+export type { FolderResult } from './folder-job.ts';
+
+export interface FolderRequest {
+  /** The folder, absolute. */
+  path: string;
+  bucket: string;
+  /** Each file's key is this prefix followed by its path inside the folder ('/'-separated). */
+  prefix: string;
+  target: TargetConfig;
+  targetId?: string;
+  partSize?: number;
+  ifExists: IfExists;
+}
+
+export interface FolderUploadsDeps {
+  engine: UploadEngine;
+  folders: FolderStore;
+  capabilities: CapabilityStore;
+  lister: FolderLister;
+  source: ByteSource;
+  clock: Clock;
+  log: (folderId: string, message: string) => void;
+}
+
+/** What the user chose for files that changed: 'fail' reports them; 'restart' and 'reuse' send them again. */
+export type FolderChangeChoice = 'fail' | 'restart' | 'reuse';
+
+/**
+ * Folders sent as one object per file, beside the engine's single uploads:
+ * recorded at once (the add returns before the walk), then run as one job
+ * each that walks, lists the prefix once and sends (see folder-job.ts). A
+ * folder's big files are uploads of the engine, run by the folder.
+ */
+export class FolderUploads {
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<FolderResult> }>();
+  private readonly sent = new Map<string, number>();
+
+  constructor(private readonly deps: FolderUploadsDeps) {}
+
+  /** Records the folder upload, or finds the unfinished one of the same folder to the same place. Nothing is walked yet. */
+  async addFolder(request: FolderRequest): Promise<{ folder: FolderRecord; continued: boolean }> {
+    await this.deps.lister.check(request.path);
+    const problem = locationProblem({ bucket: request.bucket, key: request.prefix || 'x' });
+    if (problem) throw new PartPlanError(problem);
+    const existing = this.deps.folders.findUnfinishedFolder(request.path, request.bucket, request.prefix, request.target.endpoint);
+    if (existing) return { folder: existing, continued: true };
+    const folder = this.deps.folders.createFolder({
+      id: randomBytes(6).toString('hex'),
+      path: request.path,
+      ...request.target,
+      bucket: request.bucket,
+      prefix: request.prefix,
+      targetId: request.targetId ?? null,
+      partSize: request.partSize ?? this.deps.engine.sendingShare().defaultPartSize,
+      ifExists: request.ifExists,
+      startedAt: this.deps.clock.now(),
+    });
+    return { folder, continued: false };
+  }
+
+  /** Runs the folder to its end; running it again while it runs joins that run. */
+  run(id: string, onChange: FolderChangeChoice = 'fail'): Promise<FolderResult> {
+    const already = this.running.get(id);
+    if (already) return already.done;
+    const folder = this.deps.folders.getFolder(id);
+    if (!folder) return Promise.reject(new Error(`no folder upload with id ${id}`));
+    const controller = new AbortController();
+    const { engine } = this.deps;
+    const objects = engine.objectStoreFor({ ...folder, targetId: folder.targetId });
+    const done = runFolderJob(
+      {
+        ...this.deps,
+        objects,
+        share: engine.sendingShare(),
+        addLargeFile: (request) => engine.addUpload(request),
+        runUpload: async (uploadId) => {
+          const count = (result: RunResult) => (this.sent.set(id, (this.sent.get(id) ?? 0) + result.bytesSent), result);
+          const first = count(await engine.run(uploadId));
+          if (first.outcome !== 'conflict' || onChange === 'fail') return first;
+          await engine.resolveConflict(uploadId, onChange);
+          return count(await engine.run(uploadId));
+        },
+        onProgress: (bytes) => this.sent.set(id, (this.sent.get(id) ?? 0) + bytes),
+        log: (message) => this.deps.log(id, message),
+      },
+      folder,
+      { resendChanged: onChange !== 'fail' },
+      controller.signal,
+    ).finally(() => this.running.delete(id));
+    this.running.set(id, { controller, done });
+    return done;
+  }
+
+  /** The folders' records, for reports that page through a folder's files. */
+  get store(): FolderStore {
+    return this.deps.folders;
+  }
+
+  /** Every folder upload not completed or cancelled. */
+  unfinished(): FolderRecord[] {
+    return this.deps.folders.listFolders().filter((folder) => folder.state !== 'completed' && folder.state !== 'cancelled');
+  }
+
+  resumeAll(onChange: FolderChangeChoice = 'fail'): Promise<FolderResult[]> {
+    return Promise.all(this.unfinished().map((folder) => this.run(folder.id, onChange)));
+  }
+
+  /** Body bytes this process sent for the folder's small files (its big files count as their uploads). */
+  bytesSent(id: string): number {
+    return this.sent.get(id) ?? 0;
+  }
+
+  views(): Array<{ folder: FolderRecord; totals: FolderTotals; running: boolean }> {
+    return this.deps.folders.listFolders().map((folder) => ({ folder, totals: this.deps.folders.folderTotals(folder.id), running: this.running.has(folder.id) }));
+  }
+
+  /** Stops every folder run (files on their way stay recorded as sending: the next run settles them) and waits. */
+  async shutdown(): Promise<void> {
+    const runs = [...this.running.values()];
+    for (const run of runs) run.controller.abort(new StoppedError('shutdown'));
+    await Promise.allSettled(runs.map((run) => run.done));
+  }
+}

@@ -1,0 +1,88 @@
+import type { TargetConfig } from './records.ts';
+
+/**
+ * Folders sent as one object per file, as the state database holds them (see
+ * main/store/migrations/005-folders.ts). A folder of 100,000 files is 100,000
+ * rows, so they are written in batches (one transaction for many rows) and
+ * read page by page, never all at once.
+ */
+
+export type FolderState = 'walking' | 'sending' | 'completed' | 'failed' | 'paused' | 'cancelled';
+
+/** What to do with a file whose key already holds an object. */
+export type IfExists = 'skip-identical' | 'overwrite' | 'fail';
+
+/**
+ * pending: to send; sending: recorded as on its way (a crash leaves it so: the
+ * next run checks the server before sending it again); done: sent and
+ * acknowledged; there: the same bytes were already at its key; failed: not
+ * sent, with why; changed: differs from when it was recorded (follows the
+ * on-change choice); removed: gone from the folder since; problem: never sendable
+ * (a link, a special file, an unreadable one, a name that cannot be a key).
+ */
+export type FolderFileState = 'pending' | 'sending' | 'done' | 'there' | 'failed' | 'changed' | 'removed' | 'problem';
+
+export interface FolderRecord extends TargetConfig {
+  id: string;
+  /** The folder, absolute. */
+  path: string;
+  bucket: string;
+  /** Each file's key is this prefix followed by its path inside the folder. */
+  prefix: string;
+  targetId: string | null;
+  partSize: number;
+  ifExists: IfExists;
+  state: FolderState;
+  startedAt: number;
+  /** When the whole folder had been walked and recorded; null while walking. */
+  walkedAt: number | null;
+  completedAt: number | null;
+  updatedAt: number;
+  lastError: string | null;
+}
+
+export type NewFolder = Pick<FolderRecord, 'id' | 'path' | 'endpoint' | 'region' | 'pathStyle' | 'bucket' | 'prefix' | 'targetId' | 'partSize' | 'ifExists' | 'startedAt'>;
+
+export interface FolderFileRecord {
+  folderId: string;
+  relPath: string;
+  size: number;
+  mtimeNs: string;
+  fileId: string;
+  state: FolderFileState;
+  md5: string | null;
+  etag: string | null;
+  /** A file sent in parts has an upload record of its own. */
+  uploadRecordId: string | null;
+  /** Why it failed, what changed, or the problem, in words. */
+  message: string | null;
+}
+
+export type NewFolderFile = Pick<FolderFileRecord, 'relPath' | 'size' | 'mtimeNs' | 'fileId' | 'state'> & { message?: string | null };
+
+export type FolderFileUpdate = { relPath: string; state: FolderFileState } & Partial<Pick<FolderFileRecord, 'md5' | 'etag' | 'uploadRecordId' | 'message' | 'size' | 'mtimeNs' | 'fileId'>>;
+
+/** Files and bytes of a folder by state, for its one line of progress. */
+export type FolderTotals = Record<FolderFileState, { files: number; bytes: number }>;
+
+export interface FolderStore {
+  createFolder(folder: NewFolder): FolderRecord;
+  getFolder(id: string): FolderRecord | undefined;
+  listFolders(): FolderRecord[];
+  /** The unfinished folder upload of this folder to this place, if any. */
+  findUnfinishedFolder(path: string, bucket: string, prefix: string, endpoint: string | undefined): FolderRecord | undefined;
+  setFolderState(id: string, state: FolderState, lastError?: string | null): void;
+  markFolderWalked(id: string): void;
+  /** One transaction: files not recorded yet are added; ones already recorded are left as they are. Returns how many were new. */
+  addFolderFiles(id: string, files: readonly NewFolderFile[]): number;
+  getFolderFile(id: string, relPath: string): FolderFileRecord | undefined;
+  /** Files in the given states, in path order after `after` (exclusive), at most `limit`: one page. */
+  listFolderFiles(id: string, states: readonly FolderFileState[], after: string | null, limit: number): FolderFileRecord[];
+  /** One transaction for all of them: a batch of files started, or acknowledged. */
+  updateFolderFiles(id: string, updates: readonly FolderFileUpdate[]): void;
+  /** Every file of the folder in one of `from` goes to `to`, in one statement. */
+  resetFolderFiles(id: string, from: readonly FolderFileState[], to: FolderFileState): number;
+  folderTotals(id: string): FolderTotals;
+  /** The folder, its files and their uploads. */
+  deleteFolder(id: string): void;
+}
