@@ -93,8 +93,9 @@ export function reportFolders(results: readonly FolderResult[], services: Servic
     }
   }
   if (options.json) process.stdout.write(`${JSON.stringify(results)}\n`);
-  // Entries that can never be sent (links, special files, unreadable ones, names that cannot be keys) fail the command too: they are named above.
-  const ok = results.every((result) => result.outcome === 'completed' && result.totals.problem.files === 0);
+  // Entries that can never be sent (links, special files, unreadable ones, names that cannot be keys) and files gone
+  // since the walk fail the command too: they are named above.
+  const ok = results.every((result) => result.outcome === 'completed' && result.totals.problem.files + result.totals.removed.files === 0);
   return { ok, conflict: results.some((result) => result.outcome === 'conflict') };
 }
 

@@ -59,7 +59,7 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
     ]);
     const existing = new Map(listed.map((object) => [object.key, object]));
     // Files an earlier run could not send are tried again; changed ones only when the user said to send them again.
-    folders.resetFolderFiles(folder.id, options.resendChanged ? ['failed', 'removed', 'changed'] : ['failed', 'removed'], 'pending');
+    folders.resetFolderFiles(folder.id, options.resendChanged ? ['failed', 'changed'] : ['failed'], 'pending');
     result.interrupted = await reconcileInterrupted(deps, folder, existing);
     // Walking and sending go together; either one's failure stops the other.
     const inner = new AbortController();
@@ -112,12 +112,13 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
     }
     result.walk = walked;
     result.totals = folders.folderTotals(folder.id);
-    const { failed, changed, removed, pending, sending: inFlight } = result.totals;
+    // Files gone from the folder since it was walked are named, not waited for: the folder is complete without them.
+    const { failed, changed, pending, sending: inFlight } = result.totals;
     if (changed.files > 0) {
       result.outcome = 'conflict';
       result.error = `${changed.files} file(s) changed after the folder upload started`;
-    } else if (failed.files + removed.files > 0 || pending.files + inFlight.files > 0) {
-      result.error = `${failed.files + removed.files + pending.files + inFlight.files} file(s) not uploaded`;
+    } else if (failed.files > 0 || pending.files + inFlight.files > 0) {
+      result.error = `${failed.files + pending.files + inFlight.files} file(s) not uploaded`;
     } else {
       result.outcome = 'completed';
     }

@@ -1,3 +1,4 @@
+import { crashPoint } from '../test-hooks/test-hooks.ts';
 import type { FolderFileUpdate, FolderStore } from '../ports/folder-store.ts';
 
 /**
@@ -54,6 +55,7 @@ export class FolderJournal {
       for (const entry of batch) entry.reject(error);
       return;
     }
+    crashPoint('folder-files-done');
     for (const entry of batch) entry.resolve();
   }
 }

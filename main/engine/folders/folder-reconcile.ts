@@ -11,7 +11,8 @@ import { joinPath } from './folder-send.ts';
  * object at the file's key with the file's size whose ETag is the MD5 of the
  * file as it is now (unchanged since recorded) was sent, so it is done; any
  * other goes back to pending and is sent again, once. Big files (with an
- * upload of their own) are reconciled part by part when their upload runs.
+ * upload of their own) go back to pending too: their upload continues, and
+ * reconciles its parts with the server when it runs.
  */
 export async function reconcileInterrupted(
   deps: { folders: FolderStore; source: ByteSource },
@@ -26,7 +27,11 @@ export async function reconcileInterrupted(
     after = page[page.length - 1]?.relPath ?? after;
     const updates: FolderFileUpdate[] = [];
     for (const file of page) {
-      if (file.uploadRecordId !== null) continue;
+      // A big file continues its own upload, which reconciles itself part by part (ListParts).
+      if (file.uploadRecordId !== null) {
+        updates.push({ relPath: file.relPath, state: 'pending' });
+        continue;
+      }
       const there = existing.get(folder.prefix + file.relPath);
       const md5 = there && there.size === file.size ? await md5IfUnchanged(deps.source, joinPath(folder.path, file.relPath), file) : undefined;
       if (there && md5 !== undefined && unquoteEtag(there.etag) === md5) {

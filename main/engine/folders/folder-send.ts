@@ -7,6 +7,7 @@ import type { FolderFileRecord, FolderFileUpdate, FolderRecord, FolderStore } fr
 import type { RemoteObject } from '../ports/object-store.ts';
 import type { SlotPool } from '../sending/slot-pool.ts';
 import type { FolderJournal } from './folder-journal.ts';
+import { crashPoint, holdPoint } from '../test-hooks/test-hooks.ts';
 import { isIdenticalObject } from './identical-object.ts';
 import { sendSmallFile } from './small-file.ts';
 import type { SmallFileDeps } from './small-file.ts';
@@ -66,6 +67,8 @@ export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecor
       found = true;
       after = page[page.length - 1]?.relPath ?? after;
       deps.journal.begin(page.map((file) => ({ relPath: file.relPath, state: 'sending' })));
+      crashPoint('folder-page-begun');
+      await holdPoint('folder-page-begun');
       for (const file of page) {
         if (file.size >= folder.partSize) {
           track(sendLargeFile(deps, folder, file));

@@ -28,7 +28,8 @@ export async function walkIntoStore(
     const updates: FolderFileUpdate[] = [];
     for (const file of batch.files) {
       const known = deps.folders.getFolderFile(folder.id, file.relPath);
-      if (!known || known.state === 'problem') {
+      // New, or back (once a problem, or gone): to send as it is now.
+      if (!known || known.state === 'problem' || known.state === 'removed') {
         fresh.push({ relPath: file.relPath, size: file.size, mtimeNs: file.mtimeNs, fileId: file.fileId, state: 'pending' });
         if (known) updates.push({ relPath: file.relPath, state: 'pending', size: file.size, mtimeNs: file.mtimeNs, fileId: file.fileId });
         else if (rewalk) report.added.push(file.relPath);

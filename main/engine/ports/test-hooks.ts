@@ -13,7 +13,11 @@ export type CrashPoint =
   | 'before-complete'
   | 'after-complete'
   | 'before-rollover'
-  | 'rollover-completed';
+  | 'rollover-completed'
+  /** A page of a folder's files was recorded as sending; none of them has gone out yet. */
+  | 'folder-page-begun'
+  /** A batch of a folder's acknowledged files was committed as done. */
+  | 'folder-files-done';
 
 export interface TestHooks {
   /** May end the process on the spot (SIGKILL: no cleanup, like a power cut). */
