@@ -94,7 +94,8 @@ async function runCommand(command: Command, options: CliOptions, services: Servi
       return EXIT_OK;
     case 'cancel':
       try {
-        await engine.cancel(command.id);
+        if (services.folders.store.getFolder(command.id)) await services.folders.cancel(command.id);
+        else await engine.cancel(command.id);
       } catch (error) {
         fail((error as Error).message);
       }

@@ -129,6 +129,43 @@ export class FolderUploads {
     return this.deps.folders.listFolders().map((folder) => ({ folder, totals: this.deps.folders.folderTotals(folder.id), running: this.running.has(folder.id) }));
   }
 
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /** Stops the folder's run and marks it paused (files on their way stay recorded as sending: the next run settles them). */
+  async pause(id: string): Promise<void> {
+    const run = this.running.get(id);
+    if (run) {
+      run.controller.abort(new StoppedError('paused'));
+      await run.done.catch(() => undefined);
+    }
+    for (const upload of this.childUploads(id)) await this.deps.engine.pause(upload);
+    if (this.deps.folders.getFolder(id)) this.deps.folders.setFolderState(id, 'paused');
+  }
+
+  /**
+   * Stops the folder, aborts its big files' multipart uploads on the server
+   * (so they cost nothing there) and forgets it. Objects already sent stay.
+   * If the server cannot be reached, the error is thrown and the folder kept.
+   */
+  async cancel(id: string): Promise<void> {
+    await this.pause(id);
+    for (const upload of this.childUploads(id)) await this.deps.engine.cancel(upload);
+    this.deps.folders.deleteFolder(id);
+  }
+
+  /** The upload records of the folder's big files (sent in parts). */
+  private childUploads(id: string): string[] {
+    const ids: string[] = [];
+    for (let after: string | null = null; ; ) {
+      const page = this.deps.folders.listFolderFiles(id, ['pending', 'sending', 'failed', 'changed'], after, 500);
+      if (page.length === 0) return ids;
+      after = page[page.length - 1]?.relPath ?? after;
+      for (const file of page) if (file.uploadRecordId !== null && this.deps.engine.snapshot([file.uploadRecordId]).length > 0) ids.push(file.uploadRecordId);
+    }
+  }
+
   /** Stops every folder run (files on their way stay recorded as sending: the next run settles them) and waits. */
   async shutdown(): Promise<void> {
     const runs = [...this.running.values()];
