@@ -92,7 +92,7 @@ describe('bad input: exit 1, a clear message, consistent state', () => {
     const dir = join(ws.dir, 'a-directory');
     await mkdir(dir);
     const run = await upload(dir, 'dir.bin', stateDir);
-    expectCleanFailure(run, /a-directory is a directory: to send it as one \.tar archive, give a key ending in \.tar/);
+    expectCleanFailure(run, /a-directory is a directory: end the address with \/ to send one object per file .*, or with \.tar to send it as one archive/);
     await expectConsistent(stateDir, 'dir.bin');
   });
 

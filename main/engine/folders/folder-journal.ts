@@ -19,7 +19,7 @@ export class FolderJournal {
   constructor(
     private readonly store: FolderStore,
     private readonly folderId: string,
-    private readonly options: { maxBatch: number; delayMs: number } = { maxBatch: 256, delayMs: 20 },
+    private readonly options: { maxBatch: number; delayMs: number } = { maxBatch: 512, delayMs: 100 },
   ) {}
 
   /** At once, in one transaction: these files are about to be sent. */

@@ -150,9 +150,14 @@ async function sendLargeFile(deps: FolderSendDeps, folder: FolderRecord, file: F
 async function alreadyThere(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, key: string, path: string): Promise<FolderFileUpdate | undefined> {
   const there = deps.existing.get(key);
   if (!there || folder.ifExists === 'overwrite') return undefined;
-  if (await isIdenticalObject(deps.source, path, file.size, there, folder.partSize)) return { relPath: file.relPath, state: 'there', etag: there.etag, message: null };
+  if (await isIdenticalObject(deps.source, path, there, folder.partSize)) return { relPath: file.relPath, state: 'there', etag: there.etag, message: null, ...(await statOf(deps.source, path)) };
   if (folder.ifExists === 'fail') return { relPath: file.relPath, state: 'failed', message: `s3://${folder.bucket}/${key} already holds different content (--if-exists fail)` };
   return undefined;
+}
+
+async function statOf(source: ByteSource, path: string): Promise<{ size: number; mtimeNs: string; fileId: string }> {
+  const { size, mtimeNs, fileId } = await source.stat(path);
+  return { size, mtimeNs, fileId };
 }
 
 /** A file's own trouble, recorded against it: gone since the walk, unreadable, changed, or refused by the server. */

@@ -14,8 +14,11 @@ import { multipartEtag } from '../server/multipart-etag.ts';
  * plan for this file. An object sent with another part size, or whose ETag is
  * not an MD5 (SSE-KMS), is not recognised: it is sent again, never skipped wrongly.
  */
-export async function isIdenticalObject(source: ByteSource, path: string, size: number, remote: RemoteObject, partSize: number): Promise<boolean> {
-  if (remote.size !== size || remote.etag === null) return false;
+export async function isIdenticalObject(source: ByteSource, path: string, remote: RemoteObject, partSize: number): Promise<boolean> {
+  if (remote.etag === null) return false;
+  // The file as it is now, not as a walk recorded it: a file that grew keeps its old bytes at the front.
+  const { size } = await source.stat(path);
+  if (remote.size !== size) return false;
   const etag = unquoteEtag(remote.etag);
   const planned = choosePartSize(size, partSize);
   const whole = usesSinglePut(size, planned);

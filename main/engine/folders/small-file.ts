@@ -1,10 +1,10 @@
+import { createHash } from 'node:crypto';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 import { IntegrityError, S3Failure, SourceError } from '../errors.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
 import type { FolderFileRecord } from '../ports/folder-store.ts';
-import type { ObjectStore, SendOptions } from '../ports/object-store.ts';
+import type { BodyDigests, ObjectStore, SendOptions } from '../ports/object-store.ts';
 import type { ObjectLocation, TargetCapabilities } from '../ports/records.ts';
-import { digestPart, headersFor } from '../sending/part-digest.ts';
 
 export interface SmallFileDeps {
   source: ByteSource;
@@ -38,8 +38,10 @@ export async function sendSmallFile(
   } finally {
     await reader.close();
   }
-  const digest = digestPart(bytes);
-  const headers = headersFor(digest, deps.capabilities, null);
+  // MD5 only: it is what Content-MD5 and the ETag carry; a whole object has no parts to recognise later by SHA-256.
+  const md5 = createHash('md5').update(bytes).digest();
+  const digest = { md5Hex: md5.toString('hex'), md5Base64: md5.toString('base64') };
+  const headers: BodyDigests = deps.capabilities.contentMd5 === 'rejected' ? {} : { md5Base64: digest.md5Base64 };
   const { etag } = await deps.retry(async () => {
     const answer = await deps.objects.putObject(location, bytes, headers, deps.sendOptions(signal));
     // Where ETags are MD5s, one that is not the MD5 of what was sent means the bytes were damaged on the way: send again.
