@@ -12,7 +12,7 @@
 //
 // Imported first: it points bench/s3/rgw.mjs at this benchmark's own server directory.
 import { FOLDERS_RGW_DIR, emptyPrefix, listPrefix, loadServerModules, startFoldersRgw } from './folders/server.mjs';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -57,7 +57,9 @@ async function writeOutputs(results) {
   mkdirSync(dirname(resultsPath), { recursive: true });
   mkdirSync(dirname(docPath), { recursive: true });
   await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(docPath, markdown(results, shown(resultsPath)));
+  const profilePath = join(root, 'bench', 'results', 'folders-profile.json');
+  const profile = existsSync(profilePath) ? JSON.parse(readFileSync(profilePath, 'utf8')) : undefined;
+  await writeFile(docPath, markdown(results, shown(resultsPath), profile));
   log(`written: ${shown(docPath)}, ${shown(resultsPath)}`);
 }
 

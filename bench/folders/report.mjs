@@ -2,9 +2,9 @@
 // the issue's targets met or missed, and the markdown page made from the
 // saved results alone (so its wording can change without measuring again).
 import { median } from '../s3/summary.mjs';
+import { fasterPeer, profileSection, whySection } from './report-why.mjs';
 
 const MiB = 2 ** 20;
-const PEERS = ['aws-cli', 'rclone'];
 /** 90% of the link's cap, in MB/s (10^6 bytes). */
 const capShare = (link) => (0.9 * link.mbitPerSecond) / 8;
 
@@ -50,10 +50,6 @@ export function scenarioMedians(scenario) {
 }
 
 /** The faster of aws-cli and rclone in a scenario (by files/s, the same order as MB/s on one workload). */
-export function fasterPeer(scenario) {
-  const measured = PEERS.map((id) => ({ id, medians: scenario.medians[id] })).filter((peer) => Number.isFinite(peer.medians?.filesPerSecond));
-  return measured.sort((a, b) => b.medians.filesPerSecond - a.medians.filesPerSecond)[0];
-}
 
 function target(name, actual, needed, unit, atLeast) {
   if (!Number.isFinite(actual) || !Number.isFinite(needed)) return { name, status: 'not measured' };
@@ -139,7 +135,7 @@ function targetLine(t) {
 }
 
 /** docs/benchmarks-folders.md from the saved results. */
-export function markdown(results, resultsFile) {
+export function markdown(results, resultsFile, profile) {
   const { config, machine } = results;
   const when = results.measuredAt.replace('T', ' ').slice(0, 16);
   const scaled = config.scale !== 1 ? `\n\n**A scaled run (--scale ${config.scale}): these are not the issue's workloads and the figures are not the benchmark's.**` : '';
@@ -170,6 +166,8 @@ export function markdown(results, resultsFile) {
     '',
     results.scenarios.map((scenario) => scenarioTable(scenario, results)).join('\n\n'),
     '',
+    ...whySection(results),
+    ...profileSection(profile),
     '## How each client was run',
     '',
     ...Object.entries(results.how).map(([id, how]) => `- ${results.scenarios[0]?.clients.find((client) => client.id === id)?.label ?? id}: ${how}`),
