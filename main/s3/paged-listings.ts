@@ -3,10 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { RemoteObject, RemoteUpload } from '../engine/ports/object-store.ts';
 
 /**
- * The two listings that can run to many pages, read to the end. A folder of
- * thousands of files costs one listing of each per prefix, not a request per
- * file; a server that answers the same page twice (never advancing its
- * marker) ends the listing instead of looping forever.
+ * The listings that can run to many pages. A folder of thousands of files
+ * costs one listing of each per prefix, not a request per file (objects are
+ * read a page at a time as the folder's files are reached); a server that
+ * answers the same page twice (never advancing its marker) ends the listing
+ * instead of looping forever.
  */
 type Call = <T>(operation: string, send: () => Promise<T>) => Promise<T>;
 
@@ -32,20 +33,21 @@ export async function listAllMultipartUploads(client: S3Client, call: Call, buck
   return uploads;
 }
 
-export async function listAllObjects(client: S3Client, call: Call, bucket: string, prefix: string, signal?: AbortSignal): Promise<RemoteObject[]> {
+export async function listObjectsPage(
+  client: S3Client,
+  call: Call,
+  bucket: string,
+  prefix: string,
+  token: string | undefined,
+  signal?: AbortSignal,
+): Promise<{ objects: RemoteObject[]; nextToken?: string }> {
+  const page = await call('ListObjectsV2', () =>
+    client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }), { abortSignal: signal }),
+  );
   const objects: RemoteObject[] = [];
-  let token: string | undefined;
-  for (;;) {
-    const page = await call('ListObjectsV2', () =>
-      client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }), { abortSignal: signal }),
-    );
-    for (const object of page.Contents ?? []) {
-      if (object.Key === undefined) continue;
-      objects.push({ key: object.Key, size: object.Size ?? 0, etag: object.ETag ?? null });
-    }
-    const next = page.NextContinuationToken;
-    if (!page.IsTruncated || !next || next === token) break;
-    token = next;
+  for (const object of page.Contents ?? []) {
+    if (object.Key !== undefined) objects.push({ key: object.Key, size: object.Size ?? 0, etag: object.ETag ?? null });
   }
-  return objects;
+  const next = page.NextContinuationToken;
+  return page.IsTruncated && next && next !== token ? { objects, nextToken: next } : { objects };
 }

@@ -14,7 +14,7 @@ import type { BodyDigests, CompletedPart, ObjectHead, ObjectStore, RemoteObject,
 import type { ChecksumAlgorithm, ObjectLocation, TargetConfig } from '../engine/ports/records.ts';
 import { S3Failure } from '../engine/errors.ts';
 import { DirectPut } from './direct-put.ts';
-import { listAllMultipartUploads, listAllObjects } from './paged-listings.ts';
+import { listAllMultipartUploads, listObjectsPage } from './paged-listings.ts';
 import { classifyS3Error } from './classify-s3-error.ts';
 import { countingBody } from './counting-body.ts';
 import { createS3Client, DEFAULT_S3_OPTIONS } from './s3-client.ts';
@@ -200,8 +200,8 @@ export class S3ObjectStore implements ObjectStore {
     return listAllMultipartUploads(this.client, (operation, send) => this.call(operation, { bucket, key: prefix ?? '' }, send), bucket, prefix, signal);
   }
 
-  listObjects(bucket: string, prefix: string, signal?: AbortSignal): Promise<RemoteObject[]> {
-    return listAllObjects(this.client, (operation, send) => this.call(operation, { bucket, key: prefix }, send), bucket, prefix, signal);
+  listObjectsPage(bucket: string, prefix: string, token: string | undefined, signal?: AbortSignal): Promise<{ objects: RemoteObject[]; nextToken?: string }> {
+    return listObjectsPage(this.client, (operation, send) => this.call(operation, { bucket, key: prefix }, send), bucket, prefix, token, signal);
   }
 
   async headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined> {

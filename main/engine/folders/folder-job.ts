@@ -10,6 +10,7 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import type { CapabilityStore } from '../ports/state-store.ts';
 import { RetryBudget, withRetries } from '../sending/retry-budget.ts';
 import { FolderJournal } from './folder-journal.ts';
+import { ListingCursor } from './listing-cursor.ts';
 import { reconcileInterrupted } from './folder-reconcile.ts';
 import { sendPendingFiles } from './folder-send.ts';
 import { walkIntoStore } from './folder-walk.ts';
@@ -40,9 +41,9 @@ export interface FolderResult {
 }
 
 /**
- * One run of a folder upload: list the prefix once (objects already there,
- * unfinished multipart uploads), settle the files a killed run left on their
- * way, then walk the folder into the state database while sending what is
+ * One run of a folder upload: list the prefix's unfinished multipart uploads
+ * once, settle the files a killed run left on their way (by the objects
+ * listed under the prefix), then walk the folder into the state database while sending what is
  * pending, and end completed only when every file is sent or already there.
  */
 export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, options: { resendChanged: boolean }, signal: AbortSignal): Promise<FolderResult> {
@@ -53,14 +54,12 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
     withRetries(attempt, budget, deps.clock, signal, (failure, delay) => deps.log(`${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`));
   try {
     folders.setFolderState(folder.id, folder.walkedAt === null ? 'walking' : 'sending');
-    const [listed, unfinished] = await Promise.all([
-      retry(() => deps.objects.listObjects(folder.bucket, folder.prefix, signal), 'ListObjectsV2'),
-      retry(() => deps.objects.listMultipartUploads(folder.bucket, folder.prefix, signal), 'ListMultipartUploads'),
-    ]);
-    const existing = new Map(listed.map((object) => [object.key, object]));
+    const unfinished = await retry(() => deps.objects.listMultipartUploads(folder.bucket, folder.prefix, signal), 'ListMultipartUploads');
+    // The objects already under the prefix, a page at a time as the files are reached in path order (see listing-cursor.ts).
+    const listing = () => new ListingCursor((token) => retry(() => deps.objects.listObjectsPage(folder.bucket, folder.prefix, token, signal), 'ListObjectsV2'));
     // Files an earlier run could not send are tried again; changed ones only when the user said to send them again.
     folders.resetFolderFiles(folder.id, options.resendChanged ? ['failed', 'changed'] : ['failed'], 'pending');
-    result.interrupted = await reconcileInterrupted(deps, folder, existing);
+    result.interrupted = await reconcileInterrupted(deps, folder, listing());
     // Walking and sending go together; either one's failure stops the other.
     const inner = new AbortController();
     const stop = () => inner.abort(signal.reason);
@@ -79,7 +78,7 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
         objects: deps.objects,
         pool: deps.share.pool,
         journal: new FolderJournal(folders, folder.id),
-        existing,
+        listing,
         withUploads: new Set(unfinished.map((upload) => upload.key)),
         addLargeFile: deps.addLargeFile,
         runUpload: deps.runUpload,

@@ -1,7 +1,7 @@
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
 import type { FolderFileUpdate, FolderRecord, FolderStore } from '../ports/folder-store.ts';
-import type { RemoteObject } from '../ports/object-store.ts';
+import type { ListingCursor } from './listing-cursor.ts';
 import { digestPart } from '../sending/part-digest.ts';
 import { joinPath } from './folder-send.ts';
 
@@ -17,7 +17,7 @@ import { joinPath } from './folder-send.ts';
 export async function reconcileInterrupted(
   deps: { folders: FolderStore; source: ByteSource },
   folder: FolderRecord,
-  existing: ReadonlyMap<string, RemoteObject>,
+  existing: ListingCursor,
 ): Promise<{ confirmed: number; resent: number }> {
   let confirmed = 0;
   let resent = 0;
@@ -32,7 +32,7 @@ export async function reconcileInterrupted(
         updates.push({ relPath: file.relPath, state: 'pending' });
         continue;
       }
-      const there = existing.get(folder.prefix + file.relPath);
+      const there = await existing.find(folder.prefix + file.relPath);
       const md5 = there && there.size === file.size ? await md5IfUnchanged(deps.source, joinPath(folder.path, file.relPath), file) : undefined;
       if (there && md5 !== undefined && unquoteEtag(there.etag) === md5) {
         updates.push({ relPath: file.relPath, state: 'done', md5, etag: there.etag, message: null });

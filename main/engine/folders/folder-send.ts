@@ -4,7 +4,7 @@ import type { AddedUpload } from '../changes/add-upload.ts';
 import type { AddUploadRequest } from '../engine-options.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
 import type { FolderFileRecord, FolderFileUpdate, FolderRecord, FolderStore } from '../ports/folder-store.ts';
-import type { RemoteObject } from '../ports/object-store.ts';
+import type { ListingCursor } from './listing-cursor.ts';
 import type { SlotPool } from '../sending/slot-pool.ts';
 import type { FolderJournal } from './folder-journal.ts';
 import { crashPoint, holdPoint } from '../test-hooks/test-hooks.ts';
@@ -17,8 +17,8 @@ export interface FolderSendDeps extends SmallFileDeps {
   source: ByteSource;
   pool: SlotPool;
   journal: FolderJournal;
-  /** Objects at the folder's prefix when this run started (one listing), by key. */
-  existing: ReadonlyMap<string, RemoteObject>;
+  /** The objects under the folder's prefix, read as the files are reached: one cursor per pass over the files, in path order. */
+  listing: () => ListingCursor;
   /** Keys with an unfinished multipart upload on the server (one listing): only those look for one to adopt. */
   withUploads: ReadonlySet<string>;
   /** Records a big file's own upload (a multipart one; or finds its unfinished one), as adding a single file does. */
@@ -52,45 +52,54 @@ export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecor
     tasks.add(tracked);
     void tracked.finally(() => tasks.delete(tracked));
   };
-  // Files can go back to pending behind the cursor (a changed file sent again): passes repeat until one finds none.
-  for (let found = true; found; ) {
-    found = false;
-    for (let after: string | null = null; ; ) {
-      if (fatal !== undefined) throw fatal;
-      if (signal.aborted) throw signal.reason;
-      const page = deps.folders.listFolderFiles(folder.id, ['pending'], after, PAGE);
-      if (page.length === 0) {
-        if (deps.walkEnded()) break;
-        await deps.moreFiles();
-        continue;
-      }
-      found = true;
-      after = page[page.length - 1]?.relPath ?? after;
-      deps.journal.begin(page.map((file) => ({ relPath: file.relPath, state: 'sending' })));
-      crashPoint('folder-page-begun');
-      await holdPoint('folder-page-begun');
-      for (const file of page) {
-        if (file.size >= folder.partSize) {
-          track(sendLargeFile(deps, folder, file));
+  try {
+    // Files can go back to pending behind the cursor (a changed file sent again): passes repeat until one finds none.
+    for (let found = true; found; ) {
+      found = false;
+      const existing = deps.listing();
+      for (let after: string | null = null; ; ) {
+        if (fatal !== undefined) throw fatal;
+        if (signal.aborted) throw signal.reason;
+        const page = deps.folders.listFolderFiles(folder.id, ['pending'], after, PAGE);
+        if (page.length === 0) {
+          if (deps.walkEnded()) break;
+          await deps.moreFiles();
           continue;
         }
-        const release = await deps.pool.acquire(signal);
-        track(sendOne(deps, folder, file, signal, release));
+        found = true;
+        after = page[page.length - 1]?.relPath ?? after;
+        deps.journal.begin(page.map((file) => ({ relPath: file.relPath, state: 'sending' })));
+        crashPoint('folder-page-begun');
+        await holdPoint('folder-page-begun');
+        for (const file of page) {
+          if (file.size >= folder.partSize) {
+            track(sendLargeFile(deps, folder, file, existing));
+            continue;
+          }
+          const release = await deps.pool.acquire(signal);
+          track(sendOne(deps, folder, file, existing, signal, release));
+        }
       }
+      await Promise.all(tasks);
+      if (fatal !== undefined) throw fatal;
     }
-    await Promise.all(tasks);
-    if (fatal !== undefined) throw fatal;
+  } finally {
+    // However it ends, the files on their way finish (or fail) and their states are written before this returns:
+    // nothing of this run writes to the state database after it.
+    const settling = Promise.allSettled(tasks);
+    deps.journal.flush();
+    await settling;
+    deps.journal.flush();
   }
-  deps.journal.flush();
 }
 
 /** `release` frees the file's part slot: as soon as the server has answered, not after the batched write (the next file goes out meanwhile). */
-async function sendOne(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, signal: AbortSignal, release: () => void): Promise<void> {
+async function sendOne(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, existing: ListingCursor, signal: AbortSignal, release: () => void): Promise<void> {
   const key = folder.prefix + file.relPath;
   const path = joinPath(folder.path, file.relPath);
   let update: FolderFileUpdate;
   try {
-    const settled = await alreadyThere(deps, folder, file, key, path);
+    const settled = await alreadyThere(deps, folder, file, existing, key, path);
     if (settled) {
       update = settled;
     } else {
@@ -107,13 +116,13 @@ async function sendOne(deps: FolderSendDeps, folder: FolderRecord, file: FolderF
   deps.progressMade();
 }
 
-async function sendLargeFile(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord): Promise<void> {
+async function sendLargeFile(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, existing: ListingCursor): Promise<void> {
   const key = folder.prefix + file.relPath;
   const path = joinPath(folder.path, file.relPath);
   let uploadId = file.uploadRecordId;
   try {
     if (uploadId === null) {
-      const settled = await alreadyThere(deps, folder, file, key, path);
+      const settled = await alreadyThere(deps, folder, file, existing, key, path);
       if (settled) {
         await deps.journal.record(settled);
         deps.progressMade();
@@ -147,9 +156,17 @@ async function sendLargeFile(deps: FolderSendDeps, folder: FolderRecord, file: F
  * An object already at the file's key: the same bytes make the file 'there'
  * (not sent); different ones fail it under --if-exists fail. Undefined: send it.
  */
-async function alreadyThere(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, key: string, path: string): Promise<FolderFileUpdate | undefined> {
-  const there = deps.existing.get(key);
-  if (!there || folder.ifExists === 'overwrite') return undefined;
+async function alreadyThere(
+  deps: FolderSendDeps,
+  folder: FolderRecord,
+  file: FolderFileRecord,
+  existing: ListingCursor,
+  key: string,
+  path: string,
+): Promise<FolderFileUpdate | undefined> {
+  if (folder.ifExists === 'overwrite') return undefined;
+  const there = await existing.find(key);
+  if (!there) return undefined;
   if (await isIdenticalObject(deps.source, path, there, folder.partSize)) return { relPath: file.relPath, state: 'there', etag: there.etag, message: null, ...(await statOf(deps.source, path)) };
   if (folder.ifExists === 'fail') return { relPath: file.relPath, state: 'failed', message: `s3://${folder.bucket}/${key} already holds different content (--if-exists fail)` };
   return undefined;

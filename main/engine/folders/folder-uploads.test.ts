@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { localFolderLister } from '../../source/folder-lister.ts';
+import { FileSource } from '../../source/file-source.ts';
+import { SqliteFolderStore } from '../../store/sqlite-folder-store.ts';
+import { SqliteStateStore } from '../../store/sqlite-state-store.ts';
+import { LOCATION, MiB, TARGET, useEngineFixture } from '../testing/engine-fixture.ts';
+import { RGW_LIKE } from '../testing/memory-object-store.ts';
+import type { UploadEngine } from '../upload-engine.ts';
+import { FolderUploads } from './folder-uploads.ts';
+
+// Folder uploads in the engine against the in-memory S3 server: what reaches
+// the server, what is skipped, and how the state database records it.
+
+const f = useEngineFixture();
+
+function folderUploads(engine: UploadEngine, store = f.store): FolderUploads {
+  return new FolderUploads({
+    engine,
+    folders: new SqliteFolderStore(store.database),
+    capabilities: store,
+    lister: localFolderLister,
+    source: new FileSource(),
+    clock: { now: () => Date.now(), sleep: async () => undefined },
+    log: () => undefined,
+  });
+}
+
+/** A folder of `count` small files (and one of 6 MiB, sent in parts), with their bytes. */
+function makeFolder(count: number): { root: string; files: Map<string, Buffer> } {
+  const root = join(f.dir, 'folder');
+  const files = new Map<string, Buffer>();
+  for (let i = 0; i < count; i += 1) files.set(`sub${i % 3}/file-${i}.bin`, randomBytes(100 + i));
+  files.set('big.bin', randomBytes(6 * MiB + 5));
+  for (const [relPath, content] of files) {
+    mkdirSync(join(root, relPath, '..'), { recursive: true });
+    writeFileSync(join(root, relPath), content);
+  }
+  return { root, files };
+}
+
+const request = (root: string) => ({ path: root, bucket: LOCATION.bucket, prefix: 'up/', target: TARGET, partSize: 5 * MiB, ifExists: 'skip-identical' as const });
+
+describe('FolderUploads', () => {
+  it('sends every file to prefix + its path, the big one in parts, and records the folder completed', async () => {
+    const { root, files } = makeFolder(40);
+    const folders = folderUploads(f.newEngine());
+    const { folder } = await folders.addFolder(request(root));
+
+    const result = await folders.run(folder.id);
+
+    expect(result.outcome).toBe('completed');
+    for (const [relPath, content] of files) f.expectObjectEquals(content, `up/${relPath}`);
+    expect(result.totals.done.files).toBe(41);
+    expect(folders.views()[0]).toMatchObject({ folder: { state: 'completed' }, running: false });
+    // The big file is an upload of its own, kept out of the engine's own list (the folder shows it).
+    expect(f.store.listUploads().filter((upload) => upload.folderId === folder.id)).toHaveLength(1);
+    expect(f.newEngine().snapshot()).toEqual([]);
+  });
+
+  it('with a fresh state database, finds every file already there through a listing read a page at a time', async () => {
+    const { root } = makeFolder(25);
+    const first = folderUploads(f.newEngine());
+    await first.run((await first.addFolder(request(root))).folder.id);
+    f.s3.listPageSize = 4;
+    const fresh = new SqliteStateStore(new Database(':memory:'));
+    fresh.saveCapabilities(TARGET.endpoint, LOCATION.bucket, { ...RGW_LIKE, probedAt: 1 });
+    const engine = f.newEngine({}, {});
+    const again = folderUploads(engine, fresh);
+    const puts = f.s3.calls.filter((call) => call.op === 'putObject').length;
+
+    const result = await again.run((await again.addFolder(request(root))).folder.id);
+
+    expect(result).toMatchObject({ outcome: 'completed', totals: { there: { files: 26 }, done: { files: 0 } } });
+    expect(f.s3.calls.filter((call) => call.op === 'putObject').length).toBe(puts);
+    fresh.close();
+  });
+
+  it('a paused run writes nothing after it ends, and the next run sends the rest (settling any file left on its way)', async () => {
+    const { root, files } = makeFolder(30);
+    let puts = 0;
+    let arrived!: () => void;
+    let release!: () => void;
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const s3 = f.s3;
+    const original = s3.putObject.bind(s3);
+    s3.putObject = async (...args) => {
+      puts += 1;
+      if (puts === 10) {
+        arrived();
+        await released;
+      }
+      return original(...args);
+    };
+    const folders = folderUploads(f.newEngine({ concurrency: 2 }));
+    const { folder } = await folders.addFolder(request(root));
+    const running = folders.run(folder.id);
+    await reached;
+    const pausing = folders.pause(folder.id);
+    release();
+    await pausing;
+    expect((await running).outcome).toBe('stopped');
+    const after = JSON.stringify(folders.store.folderTotals(folder.id));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(JSON.stringify(folders.store.folderTotals(folder.id))).toBe(after);
+    expect(folders.store.getFolder(folder.id)?.state).toBe('paused');
+
+    const result = await folders.run(folder.id);
+
+    expect(result.outcome).toBe('completed');
+    for (const [relPath, content] of files) f.expectObjectEquals(content, `up/${relPath}`);
+  });
+});
