@@ -29,10 +29,21 @@ const keys = {
   AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
 };
 
+const NATIVE = {
+  '(idle)': 'idle (waiting for the network or the disk)',
+  '(garbage collector)': 'garbage collection',
+  '(program)': 'V8 and Node internals',
+  writev: 'socket writes',
+  writeBuffer: 'socket writes',
+  writeUtf8String: 'socket writes',
+  writeLatin1String: 'socket writes',
+  ...Object.fromEntries(['stat', 'lstat', 'fstat', 'open', 'openFileHandle', 'read', 'close', 'access', 'readdir', 'opendir'].map((name) => [name, 'file system calls'])),
+};
+
 /** What a sample's function belongs to, by where its code lives. */
 function category(frame) {
   const url = frame.url ?? '';
-  if (!url) return frame.functionName === '(idle)' ? 'idle (waiting for the network or the disk)' : frame.functionName === '(garbage collector)' ? 'garbage collection' : `native: ${frame.functionName || 'other'}`;
+  if (!url) return NATIVE[frame.functionName] ?? 'native: other';
   if (url.includes('@smithy') || url.includes('@aws-sdk')) return 'AWS SDK (listings, multipart calls, credentials)';
   if (url.includes('better-sqlite3')) return 'SQLite (state database)';
   if (url.startsWith('node:internal/crypto')) return 'hashing (MD5)';

@@ -53,13 +53,17 @@ const resultsPath = outDir ? join(outDir, 'folders.json') : join(root, 'bench', 
 const docPath = outDir ? join(outDir, 'benchmarks-folders.md') : join(root, 'docs', 'benchmarks-folders.md');
 const shown = (path) => (isAbsolute(relative(root, path)) || relative(root, path).startsWith('..') ? path : relative(root, path));
 
+/** The latest CPU profile of a folder upload (npm run bench:folders-profile), if one was made. */
+function savedProfile() {
+  const profilePath = join(root, 'bench', 'results', 'folders-profile.json');
+  return existsSync(profilePath) ? JSON.parse(readFileSync(profilePath, 'utf8')) : undefined;
+}
+
 async function writeOutputs(results) {
   mkdirSync(dirname(resultsPath), { recursive: true });
   mkdirSync(dirname(docPath), { recursive: true });
   await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-  const profilePath = join(root, 'bench', 'results', 'folders-profile.json');
-  const profile = existsSync(profilePath) ? JSON.parse(readFileSync(profilePath, 'utf8')) : undefined;
-  await writeFile(docPath, markdown(results, shown(resultsPath), profile));
+  await writeFile(docPath, markdown(results, shown(resultsPath), savedProfile()));
   log(`written: ${shown(docPath)}, ${shown(resultsPath)}`);
 }
 
@@ -68,7 +72,7 @@ if (opts['report-only']) {
   // From the runs themselves, so a change to the summary applies to saved results too.
   for (const scenario of saved.scenarios) scenario.medians = scenarioMedians(scenario);
   saved.targets = evaluateTargets(saved);
-  await writeFile(docPath, markdown(saved, shown(resultsPath)));
+  await writeFile(docPath, markdown(saved, shown(resultsPath), savedProfile()));
   log(`written: ${shown(docPath)} (from ${shown(resultsPath)})`);
   process.exit(0);
 }
