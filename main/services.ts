@@ -8,9 +8,8 @@ import { S3ObjectStore } from './s3/s3-object-store.ts';
 import { ArchiveSource } from './source/archive-source.ts';
 import { FileSource } from './source/file-source.ts';
 import { openState } from './store/open-state.ts';
-import { SqliteFolderStore } from './store/sqlite-folder-store.ts';
-import { FolderUploads } from './engine/folders/folder-uploads.ts';
-import { localFolderLister } from './source/folder-lister.ts';
+import type { FolderUploads } from './engine/folders/folder-uploads.ts';
+import { localFolderUploads } from './local-folders.ts';
 import type { Recovery } from './store/recover-state.ts';
 import type { SqliteStateStore } from './store/sqlite-state-store.ts';
 
@@ -60,14 +59,6 @@ export function openServices(options: ServiceOptions = {}): Services {
     },
     options.engine,
   );
-  const folders = new FolderUploads({
-    engine,
-    folders: new SqliteFolderStore(store.database),
-    capabilities: store,
-    lister: localFolderLister,
-    source,
-    clock: ports.clock,
-    log: options.folderLog ?? (() => undefined),
-  });
+  const folders = localFolderUploads({ engine, store, source, clock: ports.clock, log: options.folderLog ?? (() => undefined) });
   return { stateDir, store, engine, folders, recovery: state.recovery, close: () => state.close() };
 }

@@ -19,6 +19,11 @@ export const REQUEST_NAMES = [
   'uploads.pauseAll',
   'uploads.resumeAll',
   'uploads.clearFinished',
+  'folders.list',
+  'folders.files',
+  'folders.pause',
+  'folders.resume',
+  'folders.cancel',
   'targets.list',
   'targets.save',
   'targets.remove',
@@ -32,7 +37,7 @@ export const REQUEST_NAMES = [
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
 /** Events go from main to the UI. */
-export const EVENT_NAMES = ['uploads.changed', 'uploads.removed', 'notice'] as const;
+export const EVENT_NAMES = ['uploads.changed', 'uploads.removed', 'folders.changed', 'folders.removed', 'notice'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const requestNames: ReadonlySet<string> = new Set(REQUEST_NAMES);

@@ -51,6 +51,12 @@ describe('IPC contract', () => {
     ['targets.save with a non-http endpoint', 'targets.save', { target: { ...validTarget, endpoint: 'file:///etc/passwd' } }],
     ['targets.save with an unknown credential kind', 'targets.save', { target: { ...validTarget, credentials: { kind: 'root' } } }],
     ['dialog.pickPaths without folders flag', 'dialog.pickPaths', {}],
+    ['folders.files without folderId', 'folders.files', { after: null }],
+    ['folders.files with an unknown file state', 'folders.files', { folderId: 'f', states: ['lost'] }],
+    ['folders.files with a limit over 1000', 'folders.files', { folderId: 'f', limit: 1001 }],
+    ['folders.files with no states at all', 'folders.files', { folderId: 'f', states: [] }],
+    ['folders.resume with a non-boolean choice', 'folders.resume', { id: 'f', sendChanged: 'yes' }],
+    ['folders.cancel without id', 'folders.cancel', {}],
   ] as const)('rejects %s', (_label, name, payload) => {
     expect(requests[name].input.safeParse(payload).success).toBe(false);
   });
@@ -60,10 +66,14 @@ describe('IPC contract', () => {
     expect(requests['settings.set'].input.safeParse({ concurrency: 8 }).success).toBe(true);
     expect(requests['targets.save'].input.safeParse({ target: { ...validTarget, endpoint: 'http://127.0.0.1:7480', credentials: { kind: 'keys', accessKeyId: 'AK' } }, secretAccessKey: 's' }).success).toBe(true);
     expect(requests['settings.set'].input.parse({ concurrency: 8 })).toEqual({ concurrency: 8 });
+    expect(requests['folders.files'].input.parse({ folderId: 'f' })).toEqual({ folderId: 'f', after: null, limit: 200 });
+    expect(requests['folders.resume'].input.parse({ id: 'f' })).toEqual({ id: 'f', sendChanged: false });
   });
 
   it('validates event payloads too', () => {
     expect(events['uploads.removed'].safeParse({ ids: ['a'] }).success).toBe(true);
     expect(events.notice.safeParse({ level: 'fatal', message: 'x' }).success).toBe(false);
+    expect(events['folders.removed'].safeParse({ ids: ['f'] }).success).toBe(true);
+    expect(events['folders.changed'].safeParse({ folders: [{ id: 'f', state: 'sending' }] }).success).toBe(false);
   });
 });

@@ -9,9 +9,11 @@
 import { z } from 'zod';
 import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName } from './ipc-channels.ts';
 import type { EventName, RequestName } from './ipc-channels.ts';
+import { FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
 
 export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
 export type { EventName, RequestName };
+export * from './ipc-folder-schemas.ts';
 
 // ---------------------------------------------------------------- domain schemas
 
@@ -140,7 +142,8 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 export const AddResultSchema = z.object({
-  added: z.array(z.object({ id: z.string(), path: z.string(), key: z.string(), continued: z.boolean() })),
+  /** A folder sent as one object per file is one entry: kind 'folder', its folder id, and the prefix of its keys as key. */
+  added: z.array(z.object({ id: z.string(), path: z.string(), key: z.string(), continued: z.boolean(), kind: z.enum(['upload', 'folder']).optional() })),
   /** Paths that could not be added, each with a reason a person can act on. */
   rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
 });
@@ -189,6 +192,22 @@ export const requests = {
   'uploads.pauseAll': { input: Nothing, output: Ok },
   'uploads.resumeAll': { input: Nothing, output: Ok },
   'uploads.clearFinished': { input: Nothing, output: z.object({ removed: z.number().int() }) },
+  'folders.list': { input: Nothing, output: z.array(FolderViewSchema) },
+  /** One page of a folder's files in path order: those after `after` (exclusive), in the given states (all when omitted). */
+  'folders.files': {
+    input: z.object({
+      folderId: z.string().min(1).max(64),
+      states: z.array(FolderFileStateSchema).min(1).max(8).optional(),
+      after: z.string().max(8192).nullable().default(null),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    output: z.array(FolderFileViewSchema),
+  },
+  'folders.pause': { input: Id, output: Ok },
+  /** Runs a paused or failed folder again (its failed files are tried again; changed ones too with sendChanged). */
+  'folders.resume': { input: Id.extend({ sendChanged: z.boolean().default(false) }), output: Ok },
+  /** Stops it, aborts its big files' multipart uploads on the server and forgets it; objects already sent stay. */
+  'folders.cancel': { input: Id, output: Ok },
   'targets.list': { input: Nothing, output: z.array(TargetViewSchema) },
   'targets.save': {
     input: z.object({
@@ -224,6 +243,10 @@ export const events = {
   'uploads.changed': z.object({ uploads: z.array(UploadViewSchema) }),
   /** Rows that are gone (cancelled, cleared). */
   'uploads.removed': z.object({ ids: z.array(z.string()) }),
+  /** Folder rows that changed (at most every half second per running folder). */
+  'folders.changed': z.object({ folders: z.array(FolderViewSchema) }),
+  /** Folder rows that are gone (cancelled, cleared). */
+  'folders.removed': z.object({ ids: z.array(z.string()) }),
   /** Something the user should read: a failure, a restart after expiry, a finished batch. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), uploadId: z.string().optional() }),
 } as const satisfies Record<EventName, z.ZodType>;

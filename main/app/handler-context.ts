@@ -3,6 +3,7 @@ import type { UploadEngine } from '../engine/upload-engine.ts';
 import type { TargetConfig } from '../engine/ports/records.ts';
 import type { StateStore } from '../engine/ports/state-store.ts';
 import type { SqliteAppConfigStore } from '../store/app-config-store.ts';
+import type { AppFolders } from './app-folders.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
 
 /*
@@ -22,6 +23,8 @@ export interface HandlerDeps {
 /** The app as the request handlers see it (request-handlers.ts). */
 export interface HandlerContext {
   readonly deps: HandlerDeps;
+  /** Folders sent as one object per file. */
+  readonly folders: AppFolders;
   views(): UploadView[];
   settings(): Settings;
   updateSettings(patch: Partial<Settings>): Promise<Settings>;

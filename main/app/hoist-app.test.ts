@@ -2,13 +2,12 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { useEngineFixture } from '../engine/testing/engine-fixture.ts';
-import { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { ArchiveSource } from '../source/archive-source.ts';
-import { HoistApp } from './hoist-app.ts';
+import type { HoistApp } from './hoist-app.ts';
 import type { RunResult } from '../engine/upload-engine.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
-import { UnavailableSecretStore } from './secret-store.ts';
 import type { SecretStore } from './secret-store.ts';
+import { newTestApp } from './testing/test-app.ts';
 
 // The app layer over a real engine and state store (in memory S3): what the
 // UI's requests do, as both the Electron shell and the headless bridge see it.
@@ -20,16 +19,7 @@ function memorySecrets(): SecretStore & { values: Map<string, string> } {
 }
 
 function newApp(host: Partial<HostCapabilities> = {}) {
-  const engine = fixture.newEngine({}, { archives: new ArchiveSource() });
-  const app = new HoistApp({
-    engine,
-    store: fixture.store,
-    config: new SqliteAppConfigStore(fixture.store.database),
-    host: { mode: 'headless', version: 'test', platform: 'linux', secrets: new UnavailableSecretStore('no keyring in tests'), log: () => undefined, ...host },
-  });
-  const events: Array<[string, unknown]> = [];
-  app.on((name, payload) => events.push([name, payload]));
-  return { app, engine, events };
+  return newTestApp(fixture.newEngine({}, { archives: new ArchiveSource() }), fixture.store, host);
 }
 
 const target = { id: 't1', name: 'Backups', bucket: 'bucket', keyPrefix: 'pc' };
@@ -39,7 +29,7 @@ async function finished(app: HoistApp, count: number): Promise<void> {
 }
 
 describe('HoistApp', () => {
-  it('adds files and dropped folders under the target prefix and uploads them', async () => {
+  it('adds files, and dropped folders as one folder upload each, under the target prefix and uploads them', async () => {
     const { app } = newApp();
     expect((await app.dispatch('targets.save', { target })).ok).toBe(true);
     const folder = join(fixture.dir, 'photos');
@@ -50,11 +40,19 @@ describe('HoistApp', () => {
 
     const result = await app.dispatch('uploads.add', { paths: [folder, single.path, join(fixture.dir, 'missing.bin')], targetId: 't1' });
     expect(result.ok).toBe(true);
-    const value = result.ok ? (result.value as { added: Array<{ key: string }>; rejected: Array<{ path: string; reason: string }> }) : undefined;
-    expect(value?.added.map((added) => added.key).sort()).toEqual(['pc/photos/b.jpg', 'pc/photos/june/a.jpg', 'pc/single.bin']);
+    const value = result.ok ? (result.value as { added: Array<{ key: string; kind?: string }>; rejected: Array<{ path: string; reason: string }> }) : undefined;
+    expect(value?.added.map((added) => [added.kind, added.key])).toEqual([
+      ['folder', 'pc/photos/'],
+      ['upload', 'pc/single.bin'],
+    ]);
     expect(value?.rejected).toEqual([{ path: join(fixture.dir, 'missing.bin'), reason: `file not found: ${join(fixture.dir, 'missing.bin')}` }]);
-    await finished(app, 3);
+    await finished(app, 1);
+    // The folder is one entry of the queue, not one per file.
+    expect(app.views().map((view) => view.key)).toEqual(['pc/single.bin']);
+    await vi.waitFor(() => expect(app.folders.views().map((view) => view.state)).toEqual(['completed']), { timeout: 10_000 });
+    // The same keys as files inside a dropped folder always had: the prefix, the folder's name, the path inside it.
     expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/photos/june/a.jpg' })?.body.toString()).toBe('a');
+    expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/photos/b.jpg' })?.body.toString()).toBe('bb');
   });
 
   it('adds a folder as one .tar object when asked, made on the fly', async () => {

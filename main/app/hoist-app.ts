@@ -4,9 +4,11 @@ import type { EventName, EventPayload, Settings, Target, TargetView, UploadView 
 import { isExpiringSoon } from '../../shared/domain/tray-view.ts';
 import { MiB } from '../../shared/domain/units.ts';
 import type { UploadEngine, RunResult } from '../engine/upload-engine.ts';
+import type { FolderUploads } from '../engine/folders/folder-uploads.ts';
 import type { TargetConfig } from '../engine/ports/records.ts';
 import type { StateStore } from '../engine/ports/state-store.ts';
 import type { SqliteAppConfigStore } from '../store/app-config-store.ts';
+import { AppFolders } from './app-folders.ts';
 import { dispatchRequest } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import { createHandlers } from './request-handlers.ts';
@@ -21,6 +23,8 @@ export type AppEventListener = <E extends EventName>(name: E, payload: EventPayl
 
 export interface HoistAppDeps {
   engine: UploadEngine;
+  /** Folders sent as one object per file (beside the engine's single uploads). */
+  folders: FolderUploads;
   store: StateStore;
   config: SqliteAppConfigStore;
   host: HostCapabilities;
@@ -30,10 +34,12 @@ export interface HoistAppDeps {
  * The desktop app's logic, host-neutral: the Electron shell and the headless
  * web bridge both hand it requests (validated against the contract by
  * dispatch) and forward its events. It owns settings and targets, turns
- * engine events into UI events and notices, and starts uploads.
+ * engine events into UI events and notices, and starts uploads and folders.
  */
 export class HoistApp {
   readonly handlers: RequestHandlers;
+  /** Folders as the queue shows them: one row each (see app-folders.ts). */
+  readonly folders: AppFolders;
   private readonly listeners = new Set<AppEventListener>();
   private readonly unsubscribeEngine: () => void;
   /** Uploads whose missing source was already announced by a notification. */
@@ -48,11 +54,25 @@ export class HoistApp {
   private readonly startNotices: Array<EventPayload<'notice'>> = [];
 
   constructor(readonly deps: HoistAppDeps) {
+    this.folders = new AppFolders({
+      folders: deps.folders,
+      engine: deps.engine,
+      store: deps.store,
+      emit: (name, payload) => this.emit(name, payload),
+      notify: (title, body) => {
+        if (this.settings().notifications) this.deps.host.notify?.(title, body);
+      },
+      log: deps.host.log,
+    });
     this.handlers = createHandlers(this);
     this.unsubscribeEngine = deps.engine.on((event) => {
-      if (event.type === 'progress') this.emit('uploads.changed', { uploads: event.uploads });
-      else if (event.type === 'removed') this.emit('uploads.removed', { ids: event.ids });
+      if (event.type === 'progress') {
+        // A folder's big files are uploads too: their progress goes to their folder's row, not rows of their own.
+        const uploads = this.folders.ownUploads(event.uploads);
+        if (uploads.length > 0) this.emit('uploads.changed', { uploads });
+      } else if (event.type === 'removed') this.emit('uploads.removed', { ids: event.ids });
       else if (event.type === 'finished') {
+        if (this.folders.isFolderFile(event.result.id)) return;
         this.reportFinished(event.result);
         this.warnOfExpiry();
       }
@@ -179,14 +199,17 @@ export class HoistApp {
     void this.deps.engine.run(id).catch((error: unknown) => this.deps.host.log(`upload ${id}: ${String(error)}`));
   }
 
-  /** At app start (and after sleep or a network change): every unfinished upload that is not paused or in conflict. */
+  /** At app start (and after sleep or a network change): every unfinished upload and folder that is not paused or waiting for a choice. */
   resumeUnfinished(): void {
     void this.deps.engine.resumeAll({ includePaused: false }).catch((error: unknown) => this.deps.host.log(`resume: ${String(error)}`));
+    this.folders.resumeUnfinished();
   }
 
   async shutdown(): Promise<void> {
     clearInterval(this.expiryTimer);
     clearInterval(this.spaceTimer);
+    // Folders first: their big files are the engine's uploads, stopped with it after.
+    await this.folders.shutdown();
     this.unsubscribeEngine();
     await this.deps.engine.shutdown();
   }

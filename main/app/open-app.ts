@@ -11,6 +11,7 @@ import { ArchiveSource } from '../source/archive-source.ts';
 import { FileSource } from '../source/file-source.ts';
 import { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { openState } from '../store/open-state.ts';
+import { localFolderUploads } from '../local-folders.ts';
 import { describeRecovery } from '../store/recover-state.ts';
 import type { Recovery } from '../store/recover-state.ts';
 import { HoistApp } from './hoist-app.ts';
@@ -33,7 +34,8 @@ export interface OpenedApp {
 
 /**
  * Wires the app for a host: the state database (shared with the CLI), the
- * engine with per-target credentials and expiry, settings applied.
+ * engine with per-target credentials and expiry, folders sent as one object
+ * per file beside it, settings applied.
  */
 export function openHoistApp(options: OpenAppOptions): OpenedApp {
   const stateDir = resolve(options.stateDir ?? process.env.HOIST_STATE_DIR ?? defaultStateDir());
@@ -53,14 +55,16 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
     return { accessKeyId: target.credentials.accessKeyId, secretAccessKey };
   };
 
+  const ports = platformPorts();
+  const source = new FileSource();
   const engine = new UploadEngine(
     {
       store,
       objectStoreFor: (target: TargetConfig & { targetId: string | null }) =>
         S3ObjectStore.forTarget(target, DEFAULT_S3_OPTIONS, credentialsFor(target.targetId)),
-      source: new FileSource(),
+      source,
       archives: new ArchiveSource(),
-      ...platformPorts(),
+      ...ports,
     },
     {
       expiryMsFor: (upload) => {
@@ -70,7 +74,8 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
       },
     },
   );
-  const opened = new HoistApp({ engine, store, config, host: options.host });
+  const folders = localFolderUploads({ engine, store, source, clock: ports.clock, log: (folderId, message) => options.host.log(`folder ${folderId}: ${message}`) });
+  const opened = new HoistApp({ engine, folders, store, config, host: options.host });
   late.app = opened;
   opened.applySettings();
   engine.pruneHistory();

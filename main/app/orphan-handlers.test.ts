@@ -5,9 +5,8 @@ import type { OrphanView, Target } from '../../shared/ipc-contract.ts';
 import { MiB, useEngineFixture } from '../engine/testing/engine-fixture.ts';
 import type { TargetConfig } from '../engine/ports/records.ts';
 import type { UploadEngine } from '../engine/upload-engine.ts';
-import { SqliteAppConfigStore } from '../store/app-config-store.ts';
-import { HoistApp } from './hoist-app.ts';
-import { UnavailableSecretStore } from './secret-store.ts';
+import type { HoistApp } from './hoist-app.ts';
+import { newTestApp } from './testing/test-app.ts';
 
 // The app's orphans.* requests over a real engine and state store, with the
 // in-memory S3: what the Targets panel's "unfinished uploads" list does.
@@ -26,14 +25,7 @@ async function newApp() {
       },
     },
   );
-  const app = new HoistApp({
-    engine,
-    store: fixture.store,
-    config: new SqliteAppConfigStore(fixture.store.database),
-    host: { mode: 'headless', version: 'test', platform: 'linux', secrets: new UnavailableSecretStore('no keyring in tests'), log: () => undefined },
-  });
-  const events: Array<[string, unknown]> = [];
-  app.on((name, payload) => events.push([name, payload]));
+  const { app, events } = newTestApp(engine, fixture.store);
   expect((await app.dispatch('targets.save', { target })).ok).toBe(true);
   return { app, engine, asked, events };
 }

@@ -1,8 +1,7 @@
-import { SourceError } from '../engine/errors.ts';
-import type { AddResult } from '../../shared/ipc-contract.ts';
+import { addPaths } from './add-paths.ts';
 import { UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
-import { isDirectory, walkFolder } from './folder-walk.ts';
+import { createFolderHandlers } from './folder-handlers.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { createOrphanHandlers } from './orphan-handlers.ts';
 
@@ -35,40 +34,7 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
     'uploads.add': async ({ paths, targetId, folderMode }) => {
       const target = app.target(targetId);
       if (!target) throw new UserFacingError('not-found', `no target with id ${targetId}: add one under Targets first`);
-      const result: AddResult = { added: [], rejected: [] };
-      const files: Array<{ path: string; keySuffix: string; kind?: 'archive' }> = [];
-      for (const path of paths) {
-        if (folderMode === 'archive' && (await isDirectory(path))) {
-          files.push({ path, keySuffix: `${app.defaultKeySuffix(path)}.tar`, kind: 'archive' });
-        } else if (await isDirectory(path)) {
-          const walked = await walkFolder(path);
-          files.push(...walked.files);
-          result.rejected.push(...walked.skipped.map((skipped) => ({ path: skipped.path, reason: skipped.reason })));
-          if (walked.files.length === 0 && walked.skipped.length === 0) result.rejected.push({ path, reason: 'the folder is empty' });
-        } else {
-          files.push({ path, keySuffix: app.defaultKeySuffix(path) });
-        }
-      }
-      for (const file of files) {
-        const key = app.keyFor(target, file.keySuffix);
-        try {
-          const { record, continued } = await engine.addUpload({
-            path: file.path,
-            location: { bucket: target.bucket, key },
-            target: app.targetConfig(target),
-            targetId: target.id,
-            partSize: app.partSize(),
-            ...(file.kind ? { kind: file.kind } : {}),
-          });
-          result.added.push({ id: record.id, path: file.path, key, continued });
-          app.start(record.id);
-        } catch (error) {
-          if (!(error instanceof SourceError) && (error as Error).name !== 'PartPlanError') throw error;
-          result.rejected.push({ path: file.path, reason: (error as Error).message });
-        }
-      }
-      app.emit('uploads.changed', { uploads: engine.snapshot(result.added.map((added) => added.id)) });
-      return result;
+      return addPaths(app, target, paths, folderMode);
     },
 
     'uploads.pause': async ({ id }) => {
@@ -107,20 +73,27 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
     },
 
     'uploads.pauseAll': async () => {
+      // Folders first: pausing a folder pauses its big files' uploads with it.
+      await app.folders.pauseAll();
       await engine.pauseAll();
       return OK;
     },
 
     'uploads.resumeAll': async () => {
       void engine.resumeAllRunnable();
+      app.folders.resumeAll();
       return OK;
     },
 
+    /** Finished uploads and finished folders leave the queue (their objects stay). */
     'uploads.clearFinished': async () => {
-      const finished = store.listUploads().filter((upload) => upload.state === 'completed' || upload.state === 'cancelled');
+      // A folder's big files are its own to forget (with the folder).
+      const finished = store.listUploads().filter((upload) => upload.folderId === null && (upload.state === 'completed' || upload.state === 'cancelled'));
       for (const upload of finished) engine.forget(upload.id);
-      return { removed: finished.length };
+      return { removed: finished.length + app.folders.clearFinished() };
     },
+
+    ...createFolderHandlers(app),
 
     'targets.list': async () => app.targets().map((target) => app.targetView(target)),
 
@@ -140,8 +113,10 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
     },
 
     'targets.remove': async ({ id }) => {
-      const inUse = store.listUnfinished().filter((upload) => upload.targetId === id).length;
+      const inUse = store.listUnfinished().filter((upload) => upload.targetId === id && upload.folderId === null).length;
       if (inUse > 0) throw new UserFacingError('failed', `${inUse} unfinished uploads use this target; finish or cancel them first`);
+      const folders = app.folders.unfinishedFor(id);
+      if (folders > 0) throw new UserFacingError('failed', `${folders} unfinished folder uploads use this target; finish or cancel them first`);
       app.deps.config.removeTarget(id);
       host.secrets.delete(id);
       engine.targetsChanged();

@@ -117,7 +117,7 @@ function runShell(): void {
     const refresh = throttle(() => {
       const views = hoist.views();
       tray.render(trayView(views, { now: Date.now(), expiryWarningHours: hoist.settings().expiryWarningHours }));
-      power.update(views.some((view) => view.state === 'uploading'));
+      power.update(views.some((view) => view.state === 'uploading') || hoist.folders.anyRunning());
     }, 1000);
     const unsubscribe = hoist.on(() => refresh.schedule());
     // Expiry warnings come with time, not with events.

@@ -114,4 +114,20 @@ describe('FolderUploads', () => {
     expect(result.outcome).toBe('completed');
     for (const [relPath, content] of files) f.expectObjectEquals(content, `up/${relPath}`);
   });
+
+  it('pause returns while a big file is on its way: its upload is paused with the folder, and the next run finishes it', async () => {
+    const { root, files } = makeFolder(3);
+    const folders = folderUploads(f.newEngine());
+    const { folder } = await folders.addFolder(request(root));
+    const held = f.s3.holdUploadPart(2);
+    const running = folders.run(folder.id);
+    await held.reached;
+
+    await folders.pause(folder.id);
+
+    expect((await running).outcome).toBe('stopped');
+    held.release();
+    expect((await folders.run(folder.id)).outcome).toBe('completed');
+    for (const [relPath, content] of files) f.expectObjectEquals(content, `up/${relPath}`);
+  });
 });

@@ -89,11 +89,18 @@ export class FolderUploads {
         share: engine.sendingShare(),
         addLargeFile: (request) => engine.addUpload(request),
         runUpload: async (uploadId) => {
-          const count = (result: RunResult) => (this.sent.set(id, (this.sent.get(id) ?? 0) + result.bytesSent), result);
-          const first = count(await engine.run(uploadId));
-          if (first.outcome !== 'conflict' || onChange === 'fail') return first;
-          await engine.resolveConflict(uploadId, onChange);
-          return count(await engine.run(uploadId));
+          // A big file's upload runs in the engine: stopping the folder stops it too, or the folder would wait for it to finish.
+          const stop = () => void engine.pause(uploadId);
+          controller.signal.addEventListener('abort', stop, { once: true });
+          try {
+            const count = (result: RunResult) => (this.sent.set(id, (this.sent.get(id) ?? 0) + result.bytesSent), result);
+            const first = count(await engine.run(uploadId));
+            if (first.outcome !== 'conflict' || onChange === 'fail' || controller.signal.aborted) return first;
+            await engine.resolveConflict(uploadId, onChange);
+            return count(await engine.run(uploadId));
+          } finally {
+            controller.signal.removeEventListener('abort', stop);
+          }
         },
         onProgress: (bytes) => this.sent.set(id, (this.sent.get(id) ?? 0) + bytes),
         log: (message) => this.deps.log(id, message),

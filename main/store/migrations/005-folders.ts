@@ -48,7 +48,8 @@ const migration: Migration = {
         message          TEXT NULL,
         PRIMARY KEY (folder_id, rel_path)
       ) WITHOUT ROWID;
-      CREATE INDEX folder_files_state ON folder_files (folder_id, state);
+      -- Covers the per-state counts of a folder's progress line (folder, state, size): no table rows read.
+      CREATE INDEX folder_files_state ON folder_files (folder_id, state, size);
 
       ALTER TABLE uploads ADD COLUMN folder_id TEXT NULL REFERENCES folders (id) ON DELETE CASCADE;
       CREATE INDEX uploads_folder_id ON uploads (folder_id);

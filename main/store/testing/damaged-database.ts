@@ -108,6 +108,16 @@ export function overwritePage(file: string, page: number, seed = page): void {
 }
 
 /** The root page of a table or index, from the schema (read before damaging). */
+/** The last page the schema (sqlite_master) occupies: a schema bigger than a page spills to pages allocated later. */
+export function lastSchemaPageOf(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare("SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema'").pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 export function rootPageOf(file: string, name: string): number {
   const db = new Database(file, { readonly: true });
   try {

@@ -6,9 +6,10 @@ import { useActions, useHoist } from '../state/hoist-context.tsx';
 
 export function AppHeader() {
   const uploads = useHoist((s) => s.uploads);
+  const folders = useHoist((s) => s.folders);
   const version = useHoist((s) => s.appInfo?.version);
   const actions = useActions();
-  const totals = useMemo(() => queueTotals(uploads), [uploads]);
+  const totals = useMemo(() => queueTotals(uploads, folders), [uploads, folders]);
   const finished = totals.count - totals.unfinished;
 
   return (

@@ -1,8 +1,9 @@
 // Figures computed from the whole queue. They walk every row, which is fine at
 // 10,000 rows and ~10 updates a second as long as each step is cheap;
 // components memoise on the uploads map.
-import type { UploadView } from '../../../shared/ipc-contract.ts';
+import type { FolderView, UploadView } from '../../../shared/ipc-contract.ts';
 import { isUnfinished } from '../lib/format.ts';
+import { folderFigures } from '../lib/folder-format.ts';
 
 export interface QueueTotals {
   count: number;
@@ -15,7 +16,8 @@ export interface QueueTotals {
   speed: number;
 }
 
-export function queueTotals(uploads: ReadonlyMap<string, UploadView>): QueueTotals {
+/** Uploads and folder rows together: a folder counts as one entry, with all its bytes. */
+export function queueTotals(uploads: ReadonlyMap<string, UploadView>, folders: ReadonlyMap<string, FolderView> = new Map()): QueueTotals {
   const totals: QueueTotals = { count: 0, unfinished: 0, active: 0, pausable: 0, resumable: 0, bytesDone: 0, bytesTotal: 0, speed: 0 };
   for (const upload of uploads.values()) {
     totals.count += 1;
@@ -28,6 +30,18 @@ export function queueTotals(uploads: ReadonlyMap<string, UploadView>): QueueTota
     totals.bytesDone += upload.bytesDone;
     totals.bytesTotal += upload.bytesTotal;
     totals.speed += upload.speed;
+  }
+  for (const folder of folders.values()) {
+    totals.count += 1;
+    const figures = folderFigures(folder);
+    if (folder.running) totals.active += 1;
+    if (folder.running || figures.state === 'waiting') totals.pausable += 1;
+    if (!folder.running && (folder.state === 'paused' || folder.state === 'failed')) totals.resumable += 1;
+    if (folder.state === 'cancelled') continue;
+    if (folder.state !== 'completed') totals.unfinished += 1;
+    totals.bytesDone += figures.bytesDone;
+    totals.bytesTotal += figures.bytesTotal;
+    totals.speed += folder.speed;
   }
   return totals;
 }

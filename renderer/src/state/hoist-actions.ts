@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/ipc-contract.ts';
 import { cleanMessage } from '../lib/format.ts';
 import type { HoistStore } from './hoist-store.ts';
+import { createFolderActions } from './folder-actions.ts';
 import { createOrphanActions } from './orphan-actions.ts';
 
 /** `uploads.add` accepts at most this many paths (the contract's .max(10_000)); more go in batches. */
@@ -60,9 +61,11 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     if (settings) store.getState().setSettings(settings);
   }
 
+  const folderActions = createFolderActions(bridge, store, request);
+
   async function loadAll(): Promise<void> {
     const info = request('app.info', {}).then((value) => value && store.getState().setAppInfo(value));
-    await Promise.all([info, refreshUploads(), refreshTargets(), refreshSettings()]);
+    await Promise.all([info, refreshUploads(), folderActions.refreshFolders(), refreshTargets(), refreshSettings()]);
   }
 
   async function addPaths(paths: readonly string[]): Promise<boolean> {
@@ -126,6 +129,7 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     resumeAll: async () => ok(await request('uploads.resumeAll', {})),
     clearFinished: async () => ok(await request('uploads.clearFinished', {})),
     ...createOrphanActions(bridge, store),
+    ...folderActions,
 
     /** The secret travels only here, only when typed; main stores it and never sends it back. */
     async saveTarget(target: Target, secretAccessKey?: string): Promise<TargetView | undefined> {

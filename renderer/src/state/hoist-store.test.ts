@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeTarget, makeUpload } from '../test/fake-bridge.ts';
+import { makeFolder, makeTarget, makeUpload } from '../test/fake-bridge.ts';
 import { createHoistStore } from './hoist-store.ts';
 
 describe('hoist store', () => {
@@ -35,6 +35,26 @@ describe('hoist store', () => {
     s().beginListLoad();
     s().applyList([makeUpload({ id: 'b' })]);
     expect(s().order).toEqual(['b']);
+  });
+
+  it('reconciles the folder list with folder events that arrived while it loaded, and drops the files of removed folders', () => {
+    const store = createHoistStore();
+    const s = () => store.getState();
+    s().beginFolderListLoad();
+    s().applyFoldersChanged([makeFolder({ id: 'a', state: 'completed' }), makeFolder({ id: 'new' })]);
+    s().applyFoldersRemoved(['gone']);
+    s().applyFolderList([makeFolder({ id: 'a', state: 'sending' }), makeFolder({ id: 'b' }), makeFolder({ id: 'gone' })]);
+    expect(s().folderOrder).toEqual(['a', 'b', 'new']);
+    expect(s().folders.get('a')?.state).toBe('completed');
+
+    s().setFolderExpanded('b', true);
+    s().updateFolderFiles('b', { files: [{ relPath: 'x', size: 1, state: 'done', message: null }] });
+    expect(s().folderFiles.get('b')?.files).toHaveLength(1);
+    s().applyFoldersRemoved(['b']);
+    expect(s().folderFiles.has('b')).toBe(false);
+    // A late answer for a collapsed or removed folder is dropped.
+    s().updateFolderFiles('b', { loading: false });
+    expect(s().folderFiles.has('b')).toBe(false);
   });
 
   it('keeps a valid target selected', () => {

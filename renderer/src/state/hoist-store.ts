@@ -7,6 +7,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppInfo, FolderMode, OrphanView, Settings, TargetView, UploadView } from '../../../shared/ipc-contract.ts';
+import { createFolderSlice } from './folder-slice.ts';
+import type { FolderSlice } from './folder-slice.ts';
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
 
@@ -34,7 +36,8 @@ const NO_ORPHAN_LIST: OrphanList = { busy: false, items: null, error: null, stat
 /** Older notices beyond this are dropped: they are news, not a log. */
 const MAX_NOTICES = 8;
 
-export interface HoistState {
+/** Folder rows live in their own slice (folder-slice.ts). */
+export interface HoistState extends FolderSlice {
   /** Rows by id; replaced (never mutated) on change so selectors see new references. */
   uploads: ReadonlyMap<string, UploadView>;
   /** Queue order: as main listed them, then in order of first appearance. */
@@ -80,6 +83,7 @@ export function createHoistStore(): HoistStore {
   let nextNoticeId = 1;
 
   return createStore<HoistState>()((set, get) => ({
+    ...createFolderSlice(set, get),
     uploads: new Map(),
     order: [],
     uploadsLoaded: false,

@@ -11,6 +11,8 @@ export function startSync(bridge: HoistBridge, store: HoistStore, actions: Hoist
   const unsubscribe = [
     bridge.on('uploads.changed', ({ uploads }) => state().applyChanged(uploads)),
     bridge.on('uploads.removed', ({ ids }) => state().applyRemoved(ids)),
+    bridge.on('folders.changed', ({ folders }) => state().applyFoldersChanged(folders)),
+    bridge.on('folders.removed', ({ ids }) => state().applyFoldersRemoved(ids)),
     bridge.on('notice', ({ level, message, uploadId }) =>
       state().addNotice(uploadId === undefined ? { level, message } : { level, message, uploadId }),
     ),
@@ -20,6 +22,7 @@ export function startSync(bridge: HoistBridge, store: HoistStore, actions: Hoist
     unsubscribe.push(
       bridge.onReconnect(() => {
         void actions.refreshUploads();
+        void actions.refreshFolders();
         void actions.refreshTargets();
         void actions.refreshSettings();
       }),

@@ -7,6 +7,8 @@ import type {
   Envelope,
   EventName,
   EventPayload,
+  FolderFileView,
+  FolderView,
   HoistBridge,
   OrphanView,
   RequestInput,
@@ -68,6 +70,50 @@ export function makeUpload(overrides: Partial<UploadView> = {}): UploadView {
   };
 }
 
+const NO_FILES = { files: 0, bytes: 0 };
+
+/** A folder row: 2,000 small files, 1,234 of them sent, running. */
+export function makeFolder(overrides: Partial<FolderView> = {}): FolderView {
+  const id = overrides.id ?? 'f-1';
+  return {
+    id,
+    path: `/data/${id}`,
+    bucket: 'my-bucket',
+    prefix: `backups/${id}/`,
+    endpoint: null,
+    region: 'us-east-1',
+    targetId: 't-main',
+    state: 'sending',
+    totals: {
+      pending: { files: 700, bytes: 700 * 1024 },
+      sending: { files: 4, bytes: 4 * 1024 },
+      done: { files: 1234, bytes: 1234 * 1024 },
+      there: { files: 50, bytes: 50 * 1024 },
+      failed: { files: 2, bytes: 2048 },
+      changed: NO_FILES,
+      removed: NO_FILES,
+      problem: { files: 1, bytes: 0 },
+    },
+    walking: false,
+    running: true,
+    startedAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:01:00.000Z',
+    walkedAt: '2030-01-01T00:00:05.000Z',
+    completedAt: null,
+    lastError: null,
+    bytesInFlight: 0,
+    bytesSent: 1234 * 1024,
+    speed: 512 * 1024,
+    etaSeconds: 2,
+    ...overrides,
+  };
+}
+
+/** `count` files of a folder, named file-00000… in path order. */
+export function makeFolderFiles(count: number, start = 0, overrides: Partial<FolderFileView> = {}): FolderFileView[] {
+  return Array.from({ length: count }, (_, i) => ({ relPath: `file-${String(start + i).padStart(5, '0')}.txt`, size: 1024, state: 'done', message: null, ...overrides }));
+}
+
 export function makeOrphan(overrides: Partial<OrphanView> = {}): OrphanView {
   return {
     key: 'backups/lost.bin',
@@ -92,6 +138,7 @@ export class FakeBridge implements HoistBridge {
     options: {
       appInfo?: AppInfo;
       uploads?: UploadView[];
+      folders?: FolderView[];
       targets?: TargetView[];
       /** What `orphans.list` answers, for every target. */
       orphans?: OrphanView[];
@@ -102,6 +149,8 @@ export class FakeBridge implements HoistBridge {
     const defaults: Handlers = {
       'app.info': () => ok(options.appInfo ?? HEADLESS_INFO),
       'uploads.list': () => ok(options.uploads ?? []),
+      'folders.list': () => ok(options.folders ?? []),
+      'folders.files': () => ok([]),
       'targets.list': () => ok(options.targets ?? [makeTarget()]),
       'settings.get': () => ok(DEFAULT_SETTINGS),
       'settings.set': (patch) => ok({ ...DEFAULT_SETTINGS, ...patch }),

@@ -1,0 +1,96 @@
+// Display helpers for folder rows: one line of figures from a folder's totals.
+import type { FolderFileViewState, FolderTotalsView, FolderView } from '../../../shared/ipc-contract.ts';
+
+/** What a folder row shows as its state. */
+export type FolderDisplayState = 'walking' | 'uploading' | 'waiting' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export interface FolderFigures {
+  /** Files sent or already there, of all the folder's files that can be sent. */
+  filesDone: number;
+  filesTotal: number;
+  /** Bytes sent or already there (with big files' acknowledged parts), of the sendable bytes. */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Files not sent: failed, changed, gone, or never sendable (links, special files, bad names). */
+  notSent: number;
+  /** Files whose bytes were already at their key. */
+  there: number;
+  /** Files changed since the folder was recorded: sending them again is the user's choice. */
+  changed: number;
+  state: FolderDisplayState;
+}
+
+const ALL = ['pending', 'sending', 'done', 'there', 'failed', 'changed', 'removed', 'problem'] as const;
+
+function sum(totals: FolderTotalsView, what: 'files' | 'bytes', states: readonly FolderFileViewState[]): number {
+  return states.reduce((total, state) => total + totals[state][what], 0);
+}
+
+const SENDABLE = ALL.filter((state) => state !== 'problem');
+const FINISHED: readonly FolderFileViewState[] = ['done', 'there'];
+const NOT_SENT: readonly FolderFileViewState[] = ['failed', 'changed', 'removed', 'problem'];
+
+export function folderFigures(folder: FolderView): FolderFigures {
+  const { totals } = folder;
+  const bytesTotal = sum(totals, 'bytes', SENDABLE);
+  return {
+    filesDone: sum(totals, 'files', FINISHED),
+    filesTotal: sum(totals, 'files', SENDABLE),
+    bytesDone: Math.min(bytesTotal, sum(totals, 'bytes', FINISHED) + folder.bytesInFlight),
+    bytesTotal,
+    notSent: sum(totals, 'files', NOT_SENT),
+    there: totals.there.files,
+    changed: totals.changed.files,
+    state: folderDisplayState(folder),
+  };
+}
+
+/** Running: walking or uploading; a walking or sending folder no run has picked up yet waits (the app starts it). */
+export function folderDisplayState(folder: FolderView): FolderDisplayState {
+  if (folder.running) return folder.walking ? 'walking' : 'uploading';
+  if (folder.state === 'walking' || folder.state === 'sending') return 'waiting';
+  return folder.state;
+}
+
+const STATE_LABELS: Record<FolderDisplayState, string> = {
+  walking: 'Walking…',
+  uploading: 'Uploading',
+  waiting: 'Waiting',
+  paused: 'Paused',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export function folderStateLabel(state: FolderDisplayState): string {
+  return STATE_LABELS[state];
+}
+
+const FILE_LABELS: Record<FolderFileViewState, string> = {
+  pending: 'Waiting',
+  sending: 'Sending',
+  done: 'Sent',
+  there: 'Already there',
+  failed: 'Failed',
+  changed: 'Changed',
+  removed: 'Gone',
+  problem: 'Not sent',
+};
+
+export function fileStateLabel(state: FolderFileViewState): string {
+  return FILE_LABELS[state];
+}
+
+const counts = new Intl.NumberFormat('en-US');
+
+/** "1,234". */
+export function formatCount(count: number): string {
+  return counts.format(count);
+}
+
+/** The display state, toned like an upload's state (colours, progress bar). */
+export function folderTone(state: FolderDisplayState): string {
+  if (state === 'walking') return 'uploading';
+  if (state === 'waiting') return 'queued';
+  return state;
+}
