@@ -44,8 +44,12 @@ export async function abortUpload(client: S3Client, bucket: string, key: string,
 /** Removes everything a test left: objects, unfinished multipart uploads, the bucket. */
 export async function removeTestBucket(client: S3Client, bucket: string): Promise<void> {
   for (const upload of await listUnfinishedUploads(client, bucket)) await abortUpload(client, bucket, upload.key, upload.uploadId);
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-  for (const object of listed.Contents ?? []) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+  // Every page: a folder test leaves thousands of objects, more than one listing page holds.
+  for (;;) {
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    for (const object of listed.Contents ?? []) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+    if (!listed.IsTruncated) break;
+  }
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
 
