@@ -2,7 +2,7 @@ import { unquoteEtag } from '../../../shared/domain/etag.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
 import type { FolderFileUpdate, FolderRecord, FolderStore } from '../ports/folder-store.ts';
 import type { ListingCursor } from './listing-cursor.ts';
-import { digestPart } from '../sending/part-digest.ts';
+import { md5Of } from '../sending/part-digest.ts';
 import { joinPath } from './folder-send.ts';
 
 /**
@@ -53,7 +53,7 @@ async function md5IfUnchanged(source: ByteSource, path: string, file: { size: nu
     if (stat.size !== file.size || stat.mtimeNs !== file.mtimeNs || stat.fileId !== file.fileId) return undefined;
     const reader = await source.open(path);
     try {
-      return digestPart(await reader.read(0, file.size)).md5Hex;
+      return md5Of(await reader.read(0, file.size)).toString('hex');
     } finally {
       await reader.close();
     }

@@ -8,7 +8,7 @@ import type { ListingCursor } from './listing-cursor.ts';
 import type { SlotPool } from '../sending/slot-pool.ts';
 import type { FolderJournal } from './folder-journal.ts';
 import { crashPoint, holdPoint } from '../test-hooks/test-hooks.ts';
-import { isIdenticalObject } from './identical-object.ts';
+import { identicalObjectStat } from './identical-object.ts';
 import { sendSmallFile } from './small-file.ts';
 import type { SmallFileDeps } from './small-file.ts';
 
@@ -167,14 +167,10 @@ async function alreadyThere(
   if (folder.ifExists === 'overwrite') return undefined;
   const there = await existing.find(key);
   if (!there) return undefined;
-  if (await isIdenticalObject(deps.source, path, there, folder.partSize)) return { relPath: file.relPath, state: 'there', etag: there.etag, message: null, ...(await statOf(deps.source, path)) };
+  const same = await identicalObjectStat(deps.source, path, there, folder.partSize);
+  if (same) return { relPath: file.relPath, state: 'there', etag: there.etag, message: null, size: same.size, mtimeNs: same.mtimeNs, fileId: same.fileId };
   if (folder.ifExists === 'fail') return { relPath: file.relPath, state: 'failed', message: `s3://${folder.bucket}/${key} already holds different content (--if-exists fail)` };
   return undefined;
-}
-
-async function statOf(source: ByteSource, path: string): Promise<{ size: number; mtimeNs: string; fileId: string }> {
-  const { size, mtimeNs, fileId } = await source.stat(path);
-  return { size, mtimeNs, fileId };
 }
 
 /** A file's own trouble, recorded against it: gone since the walk, unreadable, changed, or refused by the server. */

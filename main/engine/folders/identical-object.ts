@@ -1,8 +1,8 @@
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 import { choosePartSize, planParts, usesSinglePut } from '../../../shared/domain/part-plan.ts';
-import type { ByteSource } from '../ports/byte-source.ts';
+import type { ByteSource, SourceStat } from '../ports/byte-source.ts';
 import type { RemoteObject } from '../ports/object-store.ts';
-import { digestPart } from '../sending/part-digest.ts';
+import { md5Of } from '../sending/part-digest.ts';
 import { multipartEtag } from '../server/multipart-etag.ts';
 
 /**
@@ -13,22 +13,25 @@ import { multipartEtag } from '../server/multipart-etag.ts';
  * part MD5s of one sent in parts, recomputed with the part size Hoist would
  * plan for this file. An object sent with another part size, or whose ETag is
  * not an MD5 (SSE-KMS), is not recognised: it is sent again, never skipped wrongly.
+ * Returns the file's stat as read when the object is the file, else undefined.
  */
-export async function isIdenticalObject(source: ByteSource, path: string, remote: RemoteObject, partSize: number): Promise<boolean> {
-  if (remote.etag === null) return false;
+export async function identicalObjectStat(source: ByteSource, path: string, remote: RemoteObject, partSize: number): Promise<SourceStat | undefined> {
+  if (remote.etag === null) return undefined;
   // The file as it is now, not as a walk recorded it: a file that grew keeps its old bytes at the front.
-  const { size } = await source.stat(path);
-  if (remote.size !== size) return false;
+  const stat = await source.stat(path);
+  const { size } = stat;
+  if (remote.size !== size) return undefined;
   const etag = unquoteEtag(remote.etag);
   const planned = choosePartSize(size, partSize);
   const whole = usesSinglePut(size, planned);
-  if (whole === etag.includes('-')) return false;
+  if (whole === etag.includes('-')) return undefined;
   const reader = await source.open(path);
   try {
-    if (whole) return digestPart(await reader.read(0, size)).md5Hex === etag;
+    const md5 = (offset: number, length: number) => reader.read(offset, length).then((bytes) => md5Of(bytes).toString('hex'));
+    if (whole) return (await md5(0, size)) === etag ? stat : undefined;
     const md5s: string[] = [];
-    for (const part of planParts(size, planned)) md5s.push(digestPart(await reader.read(part.offset, part.size)).md5Hex);
-    return multipartEtag(md5s) === etag;
+    for (const part of planParts(size, planned)) md5s.push(await md5(part.offset, part.size));
+    return multipartEtag(md5s) === etag ? stat : undefined;
   } finally {
     await reader.close();
   }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 import { IntegrityError, S3Failure, SourceError } from '../errors.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
 import type { FolderFileRecord } from '../ports/folder-store.ts';
 import type { BodyDigests, ObjectStore, SendOptions } from '../ports/object-store.ts';
 import type { ObjectLocation, TargetCapabilities } from '../ports/records.ts';
+import { md5Of } from '../sending/part-digest.ts';
 
 export interface SmallFileDeps {
   source: ByteSource;
@@ -39,7 +39,7 @@ export async function sendSmallFile(
     await reader.close();
   }
   // MD5 only: it is what Content-MD5 and the ETag carry; a whole object has no parts to recognise later by SHA-256.
-  const md5 = createHash('md5').update(bytes).digest();
+  const md5 = md5Of(bytes);
   const digest = { md5Hex: md5.toString('hex'), md5Base64: md5.toString('base64') };
   const headers: BodyDigests = deps.capabilities.contentMd5 === 'rejected' ? {} : { md5Base64: digest.md5Base64 };
   const { etag } = await deps.retry(async () => {

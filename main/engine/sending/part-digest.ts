@@ -7,6 +7,11 @@ export function digestPart(bytes: Uint8Array): PartDigest {
   return digestFromHashes(createHash('md5').update(bytes).digest(), createHash('sha256').update(bytes).digest());
 }
 
+/** MD5 alone, as raw bytes: what an object sent whole carries in Content-MD5 and as its ETag (no SHA-256 needed). */
+export function md5Of(bytes: Uint8Array): Buffer {
+  return createHash('md5').update(bytes).digest();
+}
+
 /** Hashing on the engine's own thread: what the engine does when its host gives no faster hasher. */
 export const inlineHasher: PartHasher = { digest: async (bytes) => digestPart(bytes) };
 
