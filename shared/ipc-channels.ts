@@ -24,6 +24,7 @@ export const REQUEST_NAMES = [
   'folders.pause',
   'folders.resume',
   'folders.cancel',
+  'folders.settleDiffering',
   'targets.list',
   'targets.save',
   'targets.remove',

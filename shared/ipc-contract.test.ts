@@ -57,6 +57,9 @@ describe('IPC contract', () => {
     ['folders.files with no states at all', 'folders.files', { folderId: 'f', states: [] }],
     ['folders.resume with a non-boolean choice', 'folders.resume', { id: 'f', sendChanged: 'yes' }],
     ['folders.cancel without id', 'folders.cancel', {}],
+    ['folders.settleDiffering without a choice', 'folders.settleDiffering', { id: 'f' }],
+    ['folders.settleDiffering with an unknown choice', 'folders.settleDiffering', { id: 'f', choice: 'merge' }],
+    ['folders.settleDiffering naming files (main picks them)', 'folders.settleDiffering', { id: 'f', choice: 'overwrite', paths: ['a.txt'] }],
   ] as const)('rejects %s', (_label, name, payload) => {
     expect(requests[name].input.safeParse(payload).success).toBe(false);
   });
@@ -68,6 +71,7 @@ describe('IPC contract', () => {
     expect(requests['settings.set'].input.parse({ concurrency: 8 })).toEqual({ concurrency: 8 });
     expect(requests['folders.files'].input.parse({ folderId: 'f' })).toEqual({ folderId: 'f', after: null, limit: 200 });
     expect(requests['folders.resume'].input.parse({ id: 'f' })).toEqual({ id: 'f', sendChanged: false });
+    expect(requests['folders.settleDiffering'].input.parse({ id: 'f', choice: 'skip' })).toEqual({ id: 'f', choice: 'skip' });
   });
 
   it('validates event payloads too', () => {

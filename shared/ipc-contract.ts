@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName } from './ipc-channels.ts';
 import type { EventName, RequestName } from './ipc-channels.ts';
-import { FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
+import { DifferingChoiceSchema, FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
 
 export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
 export type { EventName, RequestName };
@@ -197,7 +197,7 @@ export const requests = {
   'folders.files': {
     input: z.object({
       folderId: z.string().min(1).max(64),
-      states: z.array(FolderFileStateSchema).min(1).max(8).optional(),
+      states: z.array(FolderFileStateSchema).min(1).max(FolderFileStateSchema.options.length).optional(),
       after: z.string().max(8192).nullable().default(null),
       limit: z.number().int().min(1).max(1000).default(200),
     }),
@@ -208,6 +208,13 @@ export const requests = {
   'folders.resume': { input: Id.extend({ sendChanged: z.boolean().default(false) }), output: Ok },
   /** Stops it, aborts its big files' multipart uploads on the server and forgets it; objects already sent stay. */
   'folders.cancel': { input: Id, output: Ok },
+  /**
+   * The user's choice for every file of the folder whose key holds a different
+   * object: main picks the files (the UI names only the folder), applies it and
+   * runs the folder again; overwriting replaces only the objects the user was
+   * shown. Answers how many files it applied to.
+   */
+  'folders.settleDiffering': { input: Id.extend({ choice: DifferingChoiceSchema }).strict(), output: z.object({ files: z.number().int().nonnegative() }) },
   'targets.list': { input: Nothing, output: z.array(TargetViewSchema) },
   'targets.save': {
     input: z.object({

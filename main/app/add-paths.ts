@@ -27,7 +27,8 @@ export async function addPaths(app: HandlerContext, target: Target, paths: reado
           target: app.targetConfig(target),
           targetId: target.id,
           partSize: app.partSize(),
-          ifExists: 'skip-identical',
+          // A file whose key holds different bytes waits for the user's choice instead of being overwritten unseen.
+          ifExists: 'ask',
         });
         result.added.push({ id: folder.id, path, key: prefix, continued, kind: 'folder' });
         app.folders.start(folder.id);

@@ -136,7 +136,8 @@ describe('folders in the app', () => {
     // Cancel, with the big file in flight again (another folder to the same place after clearing).
     expect(await app.dispatch('uploads.clearFinished', {})).toEqual({ ok: true, value: { removed: 1 } });
     expect(events.filter(([name]) => name === 'folders.removed').at(-1)?.[1]).toEqual({ ids: [id] });
-    writeFileSync(join(root, 'big.bin'), Buffer.alloc(6 * MiB, 8));
+    // A new big file: one whose key already held other bytes would wait for the user's choice instead of being sent.
+    writeFileSync(join(root, 'big-2.bin'), Buffer.alloc(6 * MiB, 8));
     held = fixture.s3.holdUploadPart(2);
     const again = await added(app, root);
     await held.reached;

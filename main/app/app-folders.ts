@@ -1,9 +1,9 @@
-import { basename } from 'node:path';
 import type { EventName, EventPayload, FolderView, UploadView } from '../../shared/ipc-contract.ts';
-import type { FolderChangeChoice, FolderRequest, FolderResult, FolderUploads } from '../engine/folders/folder-uploads.ts';
+import type { DifferingChoice, FolderChangeChoice, FolderRequest, FolderResult, FolderUploads } from '../engine/folders/folder-uploads.ts';
 import type { FolderRecord } from '../engine/ports/folder-store.ts';
 import type { UploadStore } from '../engine/ports/state-store.ts';
 import type { UploadEngine } from '../engine/upload-engine.ts';
+import { announceFolderEnd } from './folder-end.ts';
 import { buildFolderView, FolderLiveFigures } from './folder-view.ts';
 
 /** How often a running folder's row is refreshed, at most. */
@@ -77,10 +77,10 @@ export class AppFolders {
     );
   }
 
-  /** At app start (and after sleep or a network change): every unfinished folder but paused ones and those waiting for a choice about changed files. */
+  /** At app start (and after sleep or a network change): every unfinished folder but paused ones and those waiting for a choice about changed or differing files. */
   resumeUnfinished(): void {
     for (const folder of this.deps.folders.unfinished()) {
-      if (folder.state === 'paused') continue;
+      if (folder.state === 'paused' || folder.state === 'asking') continue;
       if (folder.state === 'failed' && this.deps.folders.store.folderTotals(folder.id).changed.files > 0) continue;
       this.start(folder.id);
     }
@@ -100,6 +100,26 @@ export class AppFolders {
   async pause(id: string): Promise<void> {
     await this.stopping(id, this.deps.folders.pause(id));
     this.watch(id);
+  }
+
+  /**
+   * The user's choice for the folder's files whose keys hold different
+   * objects, then the folder runs again to send the ones to overwrite (or to
+   * end completed). A run going on is left alone (files still differing
+   * are not its business) and the folder runs again once it ends, unless it
+   * was stopped.
+   */
+  settleDiffering(id: string, choice: DifferingChoice): number {
+    const files = this.deps.folders.settleDiffering(id, choice);
+    if (!this.deps.folders.isRunning(id)) {
+      this.start(id);
+    } else {
+      void this.deps.folders.run(id).then(
+        (result) => result.outcome !== 'stopped' && this.start(id),
+        () => undefined,
+      );
+    }
+    return files;
   }
 
   /** Stops it, aborts its big files' multipart uploads on the server and forgets it (objects already sent stay). */
@@ -256,23 +276,6 @@ export class AppFolders {
   private ended(result: FolderResult): void {
     this.watch(result.id);
     const folder = this.get(result.id);
-    if (!folder || result.outcome === 'stopped') return;
-    const name = basename(folder.path);
-    const where = `s3://${folder.bucket}/${folder.prefix}`;
-    const { done, there, problem, removed } = result.totals;
-    if (result.outcome === 'completed') {
-      this.deps.notify('Folder uploaded', `${name}: ${done.files} file(s) sent, ${there.files} already there, in ${where}`);
-      const notSent = problem.files + removed.files;
-      if (notSent > 0) {
-        const message = `${name}: uploaded, but ${notSent} entr${notSent === 1 ? 'y was' : 'ies were'} not sent (links, special files, unreadable or gone): expand the folder to see why`;
-        this.deps.emit('notice', { level: 'warning', message });
-      }
-    } else if (result.outcome === 'conflict') {
-      this.deps.emit('notice', { level: 'warning', message: `${name}: ${result.error ?? 'files changed'}: send them again, or cancel the folder` });
-      this.deps.notify('Files changed', `${name}: ${result.error ?? 'files changed since the folder upload started'}`);
-    } else {
-      this.deps.emit('notice', { level: 'error', message: `${name}: ${result.error ?? 'failed'}` });
-      this.deps.notify('Folder upload failed', `${name}: ${result.error ?? 'failed'}`);
-    }
+    if (folder) announceFolderEnd(result, folder, this.deps);
   }
 }

@@ -4,12 +4,12 @@ import { UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import type { HandlerContext } from './handler-context.ts';
 
-type FolderHandlers = Pick<RequestHandlers, 'folders.list' | 'folders.files' | 'folders.pause' | 'folders.resume' | 'folders.cancel'>;
+type FolderHandlers = Pick<RequestHandlers, 'folders.list' | 'folders.files' | 'folders.pause' | 'folders.resume' | 'folders.cancel' | 'folders.settleDiffering'>;
 
-const ALL_STATES: readonly FolderFileState[] = ['pending', 'sending', 'done', 'there', 'failed', 'changed', 'removed', 'problem'];
+const ALL_STATES: readonly FolderFileState[] = ['pending', 'sending', 'done', 'there', 'failed', 'changed', 'removed', 'problem', 'differs', 'kept'];
 const OK = { ok: true } as const;
 
-/** The folder rows' requests: the list, a folder's files page by page, pause, resume and cancel. */
+/** The folder rows' requests: the list, a folder's files page by page, pause, resume, cancel, and the choice about files that differ from the server's objects. */
 export function createFolderHandlers(app: Pick<HandlerContext, 'folders'>): FolderHandlers {
   const { folders } = app;
 
@@ -41,6 +41,13 @@ export function createFolderHandlers(app: Pick<HandlerContext, 'folders'>): Fold
     'folders.cancel': async ({ id }) => {
       await folders.cancel(requireFolder(id).id);
       return OK;
+    },
+
+    // Only the folder and the choice come from the UI: which files, and which objects they may replace, main knows.
+    'folders.settleDiffering': async ({ id, choice }) => {
+      const folder = requireFolder(id);
+      if (folders.engine.store.folderTotals(folder.id).differs.files === 0) throw new UserFacingError('failed', 'no file of this folder differs from the object at its key');
+      return { files: folders.settleDiffering(folder.id, choice) };
     },
   };
 }

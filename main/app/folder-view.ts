@@ -46,6 +46,7 @@ export function buildFolderView(folder: FolderRecord, totals: FolderTotals, live
     walkedAt: iso(folder.walkedAt),
     completedAt: iso(folder.completedAt),
     lastError: folder.lastError,
+    differing: totals.differs.files,
     bytesInFlight: live.bytesInFlight,
     bytesSent: live.bytesSent,
     speed,

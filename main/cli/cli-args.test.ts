@@ -118,6 +118,12 @@ describe('parseCliArgs: options', () => {
     expect(() => parseCliArgs(['resume', '--on-change', 'merge'])).toThrow(/--on-change takes "fail", "restart" or "reuse", got "merge"/);
   });
 
+  it('takes --if-exists skip-identical, overwrite or fail, and refuses the app’s ask (nobody answers a CLI run)', () => {
+    expect(parseCliArgs(['upload', 'd', 's3://bkt/p/', '--if-exists', 'overwrite']).options.ifExists).toBe('overwrite');
+    expect(parseCliArgs(['upload', 'd', 's3://bkt/p/']).options.ifExists).toBeUndefined();
+    expect(usageErrorOf(['upload', 'd', 's3://bkt/p/', '--if-exists', 'ask'])).toBe('--if-exists takes "skip-identical", "overwrite" or "fail", got "ask"');
+  });
+
   it('accepts --opt=value and plain byte counts for --part-size', () => {
     const { options } = parseCliArgs(['status', '--part-size=5242880', '--concurrency=2']);
     expect(options.partSize).toBe(5 * MiB);

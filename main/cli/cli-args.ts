@@ -52,7 +52,9 @@ Options:
 
 Exit codes: 0 done, 1 failed, 2 usage error, 3 stopped by a changed file (conflict), 130 interrupted.`;
 
-const IF_EXISTS: readonly IfExists[] = ['skip-identical', 'overwrite', 'fail'];
+/** The app's 'ask' leaves files for a person to decide on a folder's row: the CLI has no one to ask, so it does not offer it. */
+type CliIfExists = Exclude<IfExists, 'ask'>;
+const IF_EXISTS: readonly CliIfExists[] = ['skip-identical', 'overwrite', 'fail'];
 
 export type Command =
   | { name: 'upload'; path: string; location: S3Location }
@@ -81,7 +83,7 @@ export interface CliOptions {
   rolloverWindowMs: number | undefined;
   expiryWarningMs: number;
   /** A folder's file whose key already holds an object (folders only; undefined: skip-identical). */
-  ifExists: IfExists | undefined;
+  ifExists: CliIfExists | undefined;
   json: boolean;
 }
 
@@ -147,7 +149,7 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
     throw new UsageError(`--on-change takes "fail", "restart" or "reuse", got "${onChange}"`);
   }
   const ifExists = values['if-exists'];
-  if (ifExists !== undefined && !IF_EXISTS.includes(ifExists as IfExists)) {
+  if (ifExists !== undefined && !IF_EXISTS.includes(ifExists as CliIfExists)) {
     throw new UsageError(`--if-exists takes "skip-identical", "overwrite" or "fail", got "${ifExists}"`);
   }
   const options: CliOptions = {
@@ -164,7 +166,7 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
     expiryMs: values.expiry === 'never' ? null : duration(values.expiry, '--expiry'),
     rolloverWindowMs: duration(values['rollover-window'], '--rollover-window'),
     expiryWarningMs: duration(values['expiry-warning'], '--expiry-warning') ?? 24 * 3_600_000,
-    ifExists: ifExists as IfExists | undefined,
+    ifExists: ifExists as CliIfExists | undefined,
     json: values.json ?? false,
   };
   if (values.help) return { command: { name: 'help' }, options };

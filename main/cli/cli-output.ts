@@ -77,10 +77,21 @@ function folderLine({ folder, totals }: FolderView): string {
   const sendable = (Object.keys(totals) as Array<keyof FolderTotals>).filter((state) => state !== 'problem');
   const files = sendable.reduce((sum, state) => sum + totals[state].files, 0);
   const bytes = sendable.reduce((sum, state) => sum + totals[state].bytes, 0);
-  const finished = totals.done.files + totals.there.files;
-  const finishedBytes = totals.done.bytes + totals.there.bytes;
+  // Kept files are settled (the user kept the server's object): finished, but counted apart from sent and already there.
+  const finished = totals.done.files + totals.there.files + totals.kept.files;
+  const finishedBytes = totals.done.bytes + totals.there.bytes + totals.kept.bytes;
   const notSent = totals.failed.files + totals.changed.files + totals.removed.files + totals.problem.files;
-  const state = folder.state === 'paused' || (folder.state === 'walking' && folder.walkedAt === null) ? 'interrupted, will resume' : folder.state;
-  const extra = [totals.there.files ? `${totals.there.files} already there` : '', notSent ? `${notSent} not sent` : '', folder.lastError ?? ''].filter(Boolean).join('; ');
+  const differ = totals.differs.files;
+  const state =
+    folder.state === 'paused' || (folder.state === 'walking' && folder.walkedAt === null) ? 'interrupted, will resume' : folder.state === 'asking' ? 'waiting for a choice' : folder.state;
+  const extra = [
+    totals.there.files ? `${totals.there.files} already there` : '',
+    totals.kept.files ? `${totals.kept.files} kept as on the server` : '',
+    notSent ? `${notSent} not sent` : '',
+    differ ? `${differ} differ from the objects at their keys: the app decides, or cancel and upload again with --if-exists overwrite` : '',
+    folder.state === 'asking' ? '' : (folder.lastError ?? ''),
+  ]
+    .filter(Boolean)
+    .join('; ');
   return `${folder.id}  folder ${state}  files ${finished}/${files}${folder.walkedAt === null ? ' (walk unfinished)' : ''}  ${formatBytes(finishedBytes)}/${formatBytes(bytes)}  s3://${folder.bucket}/${folder.prefix}  ${folder.path}${extra ? `  (${extra})` : ''}`;
 }

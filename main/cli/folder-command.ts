@@ -5,9 +5,11 @@ import type { Services } from '../services.ts';
 import type { CliOptions } from './cli-args.ts';
 import { cliTarget } from './orphans-command.ts';
 
-/** Files that count as finished, for progress: sent, or already there. */
-const FINISHED: readonly FolderFileState[] = ['done', 'there'];
+/** Files that count as finished, for progress: sent, already there, or kept as the server had them (the app's choice). */
+const FINISHED: readonly FolderFileState[] = ['done', 'there', 'kept'];
 const NOT_SENT: readonly FolderFileState[] = ['failed', 'changed', 'removed', 'problem'];
+/** What the CLI says of files the app left waiting for a choice (its folders ask before overwriting a different object). */
+const DIFFERS_HINT = 'left as they are: the app decides them (Overwrite them / Keep the server’s on the folder’s row), or cancel this folder and upload it again with --if-exists overwrite';
 
 /**
  * `upload <dir> s3://bucket/prefix/`: the folder as one object per file. The
@@ -28,7 +30,8 @@ export async function uploadFolder(path: string, location: { bucket: string; key
   if (continued) {
     process.stderr.write(`hoist: continuing unfinished folder upload ${folder.id} of ${path}\n`);
     if (options.ifExists !== undefined && options.ifExists !== folder.ifExists) {
-      throw new Error(`folder upload ${folder.id} was started with --if-exists ${folder.ifExists}; cancel it to start over with ${options.ifExists}`);
+      const started = folder.ifExists === 'ask' ? 'in the app, which asks before overwriting an object that differs' : `with --if-exists ${folder.ifExists}`;
+      throw new Error(`folder upload ${folder.id} was started ${started}; cancel it to start over with ${options.ifExists}`);
     }
   }
   return withFolderProgress(services, options, () => folders.run(folder.id, options.onChange as FolderChangeChoice));
@@ -72,7 +75,8 @@ export function progressText(folder: FolderRecord, totals: FolderTotals, seconds
   const eta = speed > 0 && folder.walkedAt !== null ? `  ETA ${formatDuration((bytes - doneBytes) / speed)}` : '';
   const walking = folder.walkedAt === null ? ' (walking…)' : '';
   const failed = sum(totals, NOT_SENT, 'files');
-  return `${doneFiles}/${files} files${walking}  ${formatBytes(doneBytes)}/${formatBytes(bytes)}  ${formatBytes(speed)}/s${eta}${failed ? `  (${failed} not sent)` : ''}`;
+  const differ = totals.differs.files;
+  return `${doneFiles}/${files} files${walking}  ${formatBytes(doneBytes)}/${formatBytes(bytes)}  ${formatBytes(speed)}/s${eta}${failed ? `  (${failed} not sent)` : ''}${differ ? `  (${differ} differ)` : ''}`;
 }
 
 /** The end of each folder run, for a person (stdout, stderr) or as JSON; returns whether every folder completed, and whether one stopped on a change. */
@@ -83,9 +87,13 @@ export function reportFolders(results: readonly FolderResult[], services: Servic
     const { done, there } = result.totals;
     if (!options.json) {
       for (const relPath of result.walk.added) process.stderr.write(`hoist: ${relPath}: added to the folder since its upload started\n`);
-      for (const line of notSentLines(services, result.id)) process.stderr.write(`hoist: ${line}\n`);
+      for (const line of fileLines(services, result.id, NOT_SENT)) process.stderr.write(`hoist: ${line}\n`);
+      const differing = fileLines(services, result.id, ['differs']);
+      for (const line of differing) process.stderr.write(`hoist: ${line}\n`);
+      if (differing.length > 0) process.stderr.write(`hoist: ${differing.length} file(s) whose keys hold different objects ${DIFFERS_HINT}\n`);
       const problems = result.totals.problem.files ? `, ${result.totals.problem.files} not sendable` : '';
-      const summary = `${done.files} file(s) sent (${formatBytes(services.folders.bytesSent(result.id))}), ${there.files} already there${problems}`;
+      const kept = result.totals.kept.files ? `, ${result.totals.kept.files} kept as on the server` : '';
+      const summary = `${done.files} file(s) sent (${formatBytes(services.folders.bytesSent(result.id))}), ${there.files} already there${kept}${problems}`;
       const interrupted = result.interrupted.confirmed + result.interrupted.resent;
       const after = interrupted ? `; of ${interrupted} file(s) a stopped run left on their way, ${result.interrupted.confirmed} had arrived` : '';
       const line = `${result.outcome === 'completed' ? 'completed' : result.outcome} folder ${result.id} ${where} (${summary}${after})${result.error ? `: ${result.error}` : ''}\n`;
@@ -96,15 +104,16 @@ export function reportFolders(results: readonly FolderResult[], services: Servic
   // Entries that can never be sent (links, special files, unreadable ones, names that cannot be keys) and files gone
   // since the walk fail the command too: they are named above.
   const ok = results.every((result) => result.outcome === 'completed' && result.totals.problem.files + result.totals.removed.files === 0);
-  return { ok, conflict: results.some((result) => result.outcome === 'conflict') };
+  // Files waiting for the app's choice stop the command as changed files do: nothing failed, a person decides.
+  return { ok, conflict: results.some((result) => result.outcome === 'conflict' || result.outcome === 'asking') };
 }
 
-/** Every file of the folder that was not sent, with why. */
-function notSentLines(services: Services, folderId: string): string[] {
+/** Every file of the folder in these states, with why. */
+function fileLines(services: Services, folderId: string, states: readonly FolderFileState[]): string[] {
   const lines: string[] = [];
   const store = services.folders.store;
   for (let after: string | null = null; ; ) {
-    const page = store.listFolderFiles(folderId, NOT_SENT, after, 500);
+    const page = store.listFolderFiles(folderId, states, after, 500);
     if (page.length === 0) break;
     after = page[page.length - 1]?.relPath ?? after;
     for (const file of page) lines.push(file.message ?? `${file.relPath}: ${file.state}`);

@@ -182,7 +182,7 @@ async function isFolder(path: string): Promise<boolean> {
 async function folderUploadCommand(path: string, location: { bucket: string; key: string }, options: CliOptions, services: Services): Promise<number> {
   const result = await uploadFolder(path, location, options, services);
   const { ok, conflict } = reportFolders([result], services, options);
-  return ok ? EXIT_OK : conflict && result.outcome === 'conflict' ? EXIT_CONFLICT : EXIT_FAILED;
+  return ok ? EXIT_OK : conflict && (result.outcome === 'conflict' || result.outcome === 'asking') ? EXIT_CONFLICT : EXIT_FAILED;
 }
 
 function reportResults(results: readonly RunResult[], options: CliOptions, services: Services, folders: readonly FolderResult[] = []): number {

@@ -9,6 +9,7 @@ import type { StateStore } from './ports/state-store.ts';
 import { DEFAULT_RETRY_POLICY } from './sending/retry-budget.ts';
 import type { VerifyMode } from './changes/source-check.ts';
 import type { RetryPolicy } from './sending/retry-budget.ts';
+import type { PartBuffers } from './sending/part-buffers.ts';
 import type { SlotPool } from './sending/slot-pool.ts';
 
 export interface EngineOptions {
@@ -80,6 +81,9 @@ export interface SendingShare {
   chunkBytes: () => number;
   retryPolicy: RetryPolicy;
   defaultPartSize: number;
+  /** The process's part buffers: a file sent whole is read into one while it holds a part slot, as a part is. */
+  buffers: PartBuffers;
+  hasher: PartHasher;
 }
 
 export interface AddUploadRequest {

@@ -196,10 +196,18 @@ export class UploadEngine {
     return { held: this.partBuffers.held, allocated: this.partBuffers.allocated };
   }
 
-  /** What a folder's small files, sent outside any upload job, share with every upload: the part slots, the bandwidth limit, the retry policy. */
+  /** What a folder's small files, sent outside any upload job, share with every upload: the part slots and buffers, the hasher, the bandwidth limit, the retry policy. */
   sendingShare(): SendingShare {
     const { partSlots: pool, bandwidth, options } = this;
-    return { pool, throttle: (bytes, signal) => bandwidth.take(bytes, signal), chunkBytes: () => bandwidth.stepBytes(), retryPolicy: options.retryPolicy, defaultPartSize: options.defaultPartSize };
+    return {
+      pool,
+      throttle: (bytes, signal) => bandwidth.take(bytes, signal),
+      chunkBytes: () => bandwidth.stepBytes(),
+      retryPolicy: options.retryPolicy,
+      defaultPartSize: options.defaultPartSize,
+      buffers: this.partBuffers,
+      hasher: this.deps.hasher ?? inlineHasher,
+    };
   }
 
   /** Bytes per second over all uploads, 0 for none; applies to parts already in flight too. */

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { PartDigest, PartHasher } from '../engine/ports/part-hasher.ts';
-import { digestFromHashes, digestPart } from '../engine/sending/part-digest.ts';
+import { digestFromHashes, digestPart, md5Of } from '../engine/sending/part-digest.ts';
 
 /**
  * MD5 and SHA-256 of a part on a worker thread. Hashing 8 MiB takes tens of
@@ -17,11 +17,11 @@ import { digestFromHashes, digestPart } from '../engine/sending/part-digest.ts';
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-parentPort.on('message', ({ id, buffer, offset, length }) => {
+parentPort.on('message', ({ id, buffer, offset, length, md5Only }) => {
   try {
     const bytes = new Uint8Array(buffer, offset, length);
     const md5 = createHash('md5').update(bytes).digest();
-    const sha256 = createHash('sha256').update(bytes).digest();
+    const sha256 = md5Only ? undefined : createHash('sha256').update(bytes).digest();
     parentPort.postMessage({ id, md5, sha256 });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
@@ -68,13 +68,13 @@ function hashWorker(): Worker {
   return started;
 }
 
-function askWorker(bytes: Uint8Array): Promise<Reply> {
+function askWorker(bytes: Uint8Array, md5Only = false): Promise<Reply> {
   const target = hashWorker();
   const id = nextId++;
   return new Promise<Reply>((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     target.ref();
-    target.postMessage({ id, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.byteLength });
+    target.postMessage({ id, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.byteLength, md5Only });
   });
 }
 
@@ -98,8 +98,23 @@ export async function digestPartOffThread(bytes: Uint8Array): Promise<PartDigest
   return digestPart(bytes);
 }
 
+/** MD5 alone (a file sent whole), off the main thread when the bytes are in shared memory. */
+export async function md5OffThread(bytes: Uint8Array): Promise<Uint8Array> {
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) return md5Of(bytes);
+  try {
+    const reply = await askWorker(bytes, true);
+    if (reply.md5) {
+      answeredOffThread += 1;
+      return reply.md5;
+    }
+  } catch {
+    // As for a part: hashed here instead, the same answer.
+  }
+  return md5Of(bytes);
+}
+
 /** The engine's PartHasher port, hashing on the thread. */
-export const threadHasher: PartHasher = { digest: digestPartOffThread };
+export const threadHasher: PartHasher = { digest: digestPartOffThread, md5: md5OffThread };
 
 /** How many digests the hashing thread has given (tests: that it is used at all). */
 export function digestsHashedOffThread(): number {

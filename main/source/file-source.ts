@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { close as closeFd, fstat, open as openFd, read as readFd } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { ByteReader, ByteSource, SourceStat } from '../engine/ports/byte-source.ts';
 import { SourceError } from '../engine/errors.ts';
@@ -43,6 +45,17 @@ class FileReader implements ByteReader {
   }
 }
 
+function regularFileStat(info: BigIntStats, path: string): SourceStat {
+  if (info.isDirectory()) throw new SourceError('not-a-file', `${path} is a directory, not a file`);
+  if (!info.isFile()) throw new SourceError('not-a-file', `${path} is not a regular file`);
+  return { size: Number(info.size), mtimeNs: info.mtimeNs.toString(), fileId: `${info.dev}:${info.ino}` };
+}
+
+/** A Node callback call as a promise, without util.promisify's wrapper per call. */
+function settle<T>(call: (done: (error: Error | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => call((error, value) => (error ? reject(error) : resolve(value))));
+}
+
 /** Files on the local disk. */
 export class FileSource implements ByteSource {
   async stat(path: string): Promise<SourceStat> {
@@ -52,9 +65,37 @@ export class FileSource implements ByteSource {
     } catch (error) {
       throw sourceErrorFrom(error, path);
     }
-    if (info.isDirectory()) throw new SourceError('not-a-file', `${path} is a directory, not a file`);
-    if (!info.isFile()) throw new SourceError('not-a-file', `${path} is not a regular file`);
-    return { size: Number(info.size), mtimeNs: info.mtimeNs.toString(), fileId: `${info.dev}:${info.ino}` };
+    return regularFileStat(info, path);
+  }
+
+  /*
+   * On plain file descriptors, not FileHandles: for a 64 KiB file the
+   * FileHandle's own bookkeeping costs more CPU than the read (profiled in
+   * docs/benchmarks-folders.md). The descriptor is closed without waiting:
+   * nothing can fail there that matters for a file opened read-only.
+   */
+  async readWhole(path: string, maxBytes: number, into?: Uint8Array): Promise<{ stat: SourceStat; bytes?: Uint8Array }> {
+    let fd: number;
+    try {
+      fd = await settle<number>((done) => openFd(path, 'r', done));
+    } catch (error) {
+      throw sourceErrorFrom(error, path);
+    }
+    try {
+      const stat = regularFileStat(await settle<BigIntStats>((done) => fstat(fd, { bigint: true }, done)), path);
+      if (stat.size >= maxBytes) return { stat };
+      const bytes = into && into.length >= stat.size ? into.subarray(0, stat.size) : Buffer.allocUnsafe(stat.size);
+      for (let filled = 0; filled < stat.size; ) {
+        const got = await settle<number>((done) => readFd(fd, bytes, filled, stat.size - filled, filled, done));
+        if (got === 0) throw new SourceError('changed', `${path} is shorter than when it was opened (ends at ${filled} bytes)`);
+        filled += got;
+      }
+      return { stat, bytes };
+    } catch (error) {
+      throw error instanceof SourceError ? error : sourceErrorFrom(error, path);
+    } finally {
+      closeFd(fd, () => undefined);
+    }
   }
 
   async open(path: string): Promise<ByteReader> {

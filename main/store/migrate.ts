@@ -47,12 +47,29 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
 
   for (const step of migrations) {
     if (step.version <= current) continue;
-    // IMMEDIATE takes the write lock before user_version is re-read, so two
-    // processes opening the same fresh database cannot both apply a step.
-    db.transaction(() => {
-      if (userVersion(db) >= step.version) return;
-      step.up(db);
-      db.pragma(`user_version = ${step.version}`);
-    }).immediate();
+    // foreign_keys cannot change inside a transaction: it is turned off before one and back on after it.
+    const enforced = step.rebuildsTables === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (enforced) db.pragma('foreign_keys = OFF');
+    try {
+      // IMMEDIATE takes the write lock before user_version is re-read, so two
+      // processes opening the same fresh database cannot both apply a step.
+      db.transaction(() => {
+        if (userVersion(db) >= step.version) return;
+        step.up(db);
+        if (step.rebuildsTables) checkForeignKeys(db, step);
+        db.pragma(`user_version = ${step.version}`);
+      }).immediate();
+    } finally {
+      if (enforced) db.pragma('foreign_keys = ON');
+    }
+  }
+}
+
+/** A rebuild that left a row pointing nowhere is rolled back, never committed. */
+function checkForeignKeys(db: Database.Database, step: Migration): void {
+  const broken = db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>;
+  if (broken.length > 0) {
+    const first = broken[0] as { table: string; parent: string };
+    throw new Error(`Migration "${step.name}" left ${broken.length} row(s) of ${first.table} without their ${first.parent} row; nothing was changed.`);
   }
 }

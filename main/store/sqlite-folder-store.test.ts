@@ -31,6 +31,18 @@ describe('SqliteFolderStore', () => {
     state.close();
   });
 
+  it('finds the recorded ones of many paths in one call, by path, and only of that folder', () => {
+    folders.createFolder(FOLDER);
+    folders.createFolder({ ...FOLDER, id: 'f2', path: '/data/other' });
+    const file = (relPath: string) => ({ relPath, size: 1, mtimeNs: '1', fileId: '1:1', state: 'pending' as const });
+    folders.addFolderFiles('f1', [file('a.jpg'), file('dir/b "quoted".jpg'), file('é/c.jpg')]);
+    folders.addFolderFiles('f2', [file('z.jpg')]);
+    const found = folders.getFolderFiles('f1', ['a.jpg', 'missing.jpg', 'é/c.jpg', 'dir/b "quoted".jpg', 'z.jpg']);
+    expect([...found.keys()].sort()).toEqual(['a.jpg', 'dir/b "quoted".jpg', 'é/c.jpg']);
+    expect(found.get('é/c.jpg')).toMatchObject({ folderId: 'f1', relPath: 'é/c.jpg', state: 'pending' });
+    expect(folders.getFolderFiles('f1', []).size).toBe(0);
+  });
+
   it('records a folder walking, finds it while unfinished, and not once completed', () => {
     const folder = folders.createFolder(FOLDER);
     expect(folder).toMatchObject({ id: 'f1', state: 'walking', walkedAt: null, prefix: 'photos/', pathStyle: true, ifExists: 'skip-identical' });

@@ -43,9 +43,10 @@ interface FileRow {
   etag: string | null;
   upload_record_id: string | null;
   message: string | null;
+  agreed_etag: string | null;
 }
 
-const FILE_STATES: readonly FolderFileState[] = ['pending', 'sending', 'done', 'there', 'failed', 'changed', 'removed', 'problem'];
+const FILE_STATES: readonly FolderFileState[] = ['pending', 'sending', 'done', 'there', 'failed', 'changed', 'removed', 'problem', 'differs', 'kept'];
 
 const toFolder = (r: FolderRow): FolderRecord => ({
   id: r.id,
@@ -75,6 +76,7 @@ const toFile = (r: FileRow): FolderFileRecord => ({
   state: r.state,
   md5: r.md5,
   etag: r.etag,
+  agreedEtag: r.agreed_etag,
   uploadRecordId: r.upload_record_id,
   message: r.message,
 });
@@ -108,9 +110,12 @@ export class SqliteFolderStore implements FolderStore {
         `INSERT OR IGNORE INTO folder_files (folder_id, rel_path, size, mtime_ns, file_id, state, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       getFile: db.prepare<[string, string], FileRow>('SELECT * FROM folder_files WHERE folder_id = ? AND rel_path = ?'),
+      // The paths as one JSON array: any number of them in one statement, each found through the primary key.
+      getFiles: db.prepare<[string, string], FileRow>('SELECT * FROM folder_files WHERE folder_id = ? AND rel_path IN (SELECT value FROM json_each(?))'),
       updateFile: db.prepare(
         `UPDATE folder_files SET state = @state, md5 = COALESCE(@md5, md5), etag = COALESCE(@etag, etag),
            upload_record_id = COALESCE(@upload_record_id, upload_record_id), message = @message,
+           agreed_etag = CASE WHEN @set_agreed = 1 THEN @agreed_etag WHEN @state IN ('done', 'there', 'kept') THEN NULL ELSE agreed_etag END,
            size = COALESCE(@size, size), mtime_ns = COALESCE(@mtime_ns, mtime_ns), file_id = COALESCE(@file_id, file_id)
          WHERE folder_id = @folder_id AND rel_path = @rel_path`,
       ),
@@ -179,6 +184,13 @@ export class SqliteFolderStore implements FolderStore {
     return row ? toFile(row) : undefined;
   }
 
+  getFolderFiles(id: string, relPaths: readonly string[]): Map<string, FolderFileRecord> {
+    const found = new Map<string, FolderFileRecord>();
+    if (relPaths.length === 0) return found;
+    for (const row of this.s.getFiles.iterate(id, JSON.stringify(relPaths))) found.set(row.rel_path, toFile(row));
+    return found;
+  }
+
   listFolderFiles(id: string, states: readonly FolderFileState[], after: string | null, limit: number): FolderFileRecord[] {
     const wanted = states.filter((state) => FILE_STATES.includes(state));
     if (wanted.length === 0) return [];
@@ -200,6 +212,8 @@ export class SqliteFolderStore implements FolderStore {
             state: update.state,
             md5: update.md5 ?? null,
             etag: update.etag ?? null,
+            set_agreed: update.agreedEtag === undefined ? 0 : 1,
+            agreed_etag: update.agreedEtag ?? null,
             upload_record_id: update.uploadRecordId ?? null,
             message: update.message ?? null,
             size: update.size ?? null,

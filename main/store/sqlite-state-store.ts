@@ -93,8 +93,14 @@ export class SqliteStateStore implements StateStore {
     return this.s.listParts.all(id).map(toPart);
   }
 
-  setUploadId(id: string, uploadId: string | null, checksumAlgorithm: ChecksumAlgorithm | null = null): void {
-    expectChange(this.write(() => this.s.setUploadId.run(uploadId, checksumAlgorithm, Date.now(), id)), `upload ${id}`);
+  setUploadId(id: string, uploadId: string | null, checksumAlgorithm: ChecksumAlgorithm | null = null, expiresAt?: number | null): void {
+    this.write(() =>
+      this.db.transaction(() => {
+        const now = Date.now();
+        expectChange(this.s.setUploadId.run(uploadId, checksumAlgorithm, now, id), `upload ${id}`);
+        if (expiresAt !== undefined) this.s.setExpiresAt.run(expiresAt, now, id);
+      })(),
+    );
   }
 
   setState(id: string, state: UploadState, lastError?: string | null): void {
@@ -126,9 +132,14 @@ export class SqliteStateStore implements StateStore {
     })());
   }
 
-  markCompleted(id: string, etag: string | null): void {
-    const now = Date.now();
-    expectChange(this.write(() => this.s.markCompleted.run(etag, now, now, id)), `upload ${id}`);
+  markCompleted(id: string, etag: string | null, note?: string): void {
+    this.write(() =>
+      this.db.transaction(() => {
+        const now = Date.now();
+        expectChange(this.s.markCompleted.run(etag, now, now, id), `upload ${id}`);
+        if (note !== undefined) this.s.insertEvent.run(id, now, 'completed', note);
+      })(),
+    );
   }
 
   setConflict(id: string, conflict: string | null): void {

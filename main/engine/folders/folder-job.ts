@@ -32,7 +32,8 @@ export interface FolderJobDeps {
 
 export interface FolderResult {
   id: string;
-  outcome: 'completed' | 'failed' | 'conflict' | 'stopped';
+  /** asking: nothing else left to do, but files whose keys hold different objects wait for the user (if-exists 'ask'). */
+  outcome: 'completed' | 'failed' | 'conflict' | 'stopped' | 'asking';
   error: string | null;
   totals: FolderTotals;
   walk: WalkReport;
@@ -77,6 +78,8 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
         source: deps.source,
         objects: deps.objects,
         pool: deps.share.pool,
+        buffers: deps.share.buffers,
+        hasher: deps.share.hasher,
         journal: new FolderJournal(folders, folder.id),
         listing,
         withUploads: new Set(unfinished.map((upload) => upload.key)),
@@ -112,16 +115,20 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
     result.walk = walked;
     result.totals = folders.folderTotals(folder.id);
     // Files gone from the folder since it was walked are named, not waited for: the folder is complete without them.
-    const { failed, changed, pending, sending: inFlight } = result.totals;
+    const { failed, changed, pending, sending: inFlight, differs } = result.totals;
     if (changed.files > 0) {
       result.outcome = 'conflict';
       result.error = `${changed.files} file(s) changed after the folder upload started`;
     } else if (failed.files > 0 || pending.files + inFlight.files > 0) {
       result.error = `${failed.files + pending.files + inFlight.files} file(s) not uploaded`;
+    } else if (differs.files > 0) {
+      result.outcome = 'asking';
+      result.error = `${differs.files} file(s) differ from the objects already at their keys and wait for a choice: nothing was overwritten`;
     } else {
       result.outcome = 'completed';
     }
-    folders.setFolderState(folder.id, result.outcome === 'completed' ? 'completed' : 'failed', result.error);
+    const ended = result.outcome === 'completed' || result.outcome === 'asking' ? result.outcome : 'failed';
+    folders.setFolderState(folder.id, ended, result.error);
   } catch (error) {
     result.totals = folders.folderTotals(folder.id);
     if (isStopped(error) || signal.aborted) {

@@ -10,10 +10,13 @@ import type { FolderRecord, FolderStore, FolderTotals, IfExists } from '../ports
 import type { TargetConfig } from '../ports/records.ts';
 import type { CapabilityStore } from '../ports/state-store.ts';
 import type { UploadEngine } from '../upload-engine.ts';
+import { settleDifferingFiles } from './differing-files.ts';
+import type { DifferingChoice } from './differing-files.ts';
 import { runFolderJob } from './folder-job.ts';
 import type { FolderResult } from './folder-job.ts';
 
 export type { FolderResult } from './folder-job.ts';
+export type { DifferingChoice } from './differing-files.ts';
 
 export interface FolderRequest {
   /** The folder, absolute. */
@@ -111,6 +114,18 @@ export class FolderUploads {
     ).finally(() => this.running.delete(id));
     this.running.set(id, { controller, done });
     return done;
+  }
+
+  /**
+   * The user's choice for the folder's files whose keys hold different
+   * objects (if-exists 'ask'): overwrite exactly the objects they were shown,
+   * or keep the server's. Returns how many files it applied to; the folder's
+   * next run sends the ones to overwrite.
+   */
+  settleDiffering(id: string, choice: DifferingChoice): number {
+    const folder = this.deps.folders.getFolder(id);
+    if (!folder) throw new Error(`no folder upload with id ${id}`);
+    return settleDifferingFiles(this.deps.folders, folder, choice);
   }
 
   /** The folders' records, for reports that page through a folder's files. */

@@ -26,8 +26,9 @@ export async function walkIntoStore(
   for await (const batch of deps.lister.walk(folder.path, { prefix: folder.prefix, signal: options.signal })) {
     const fresh: NewFolderFile[] = batch.problems.map((problem) => ({ relPath: problem.relPath, size: 0, mtimeNs: '0', fileId: '', state: 'problem', message: problem.message }));
     const updates: FolderFileUpdate[] = [];
+    const recorded = deps.folders.getFolderFiles(folder.id, batch.files.map((file) => file.relPath));
     for (const file of batch.files) {
-      const known = deps.folders.getFolderFile(folder.id, file.relPath);
+      const known = recorded.get(file.relPath);
       // New, or back (once a problem, or gone): to send as it is now.
       if (!known || known.state === 'problem' || known.state === 'removed') {
         fresh.push({ relPath: file.relPath, size: file.size, mtimeNs: file.mtimeNs, fileId: file.fileId, state: 'pending' });
@@ -35,6 +36,8 @@ export async function walkIntoStore(
         else if (rewalk) report.added.push(file.relPath);
         continue;
       }
+      // Waiting for the user's choice about the object at its key, or settled by it: the choice stands whatever the file does.
+      if (known.state === 'differs' || known.state === 'kept') continue;
       const same = known.size === file.size && known.mtimeNs === file.mtimeNs && known.fileId === file.fileId;
       if (same || known.uploadRecordId !== null) continue; // a file sent in parts checks itself (its upload's source check)
       const stat = { size: file.size, mtimeNs: file.mtimeNs, fileId: file.fileId };

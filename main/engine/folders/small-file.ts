@@ -1,7 +1,9 @@
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
 import { IntegrityError, S3Failure, SourceError } from '../errors.ts';
-import type { ByteSource } from '../ports/byte-source.ts';
+import type { ByteSource, SourceStat } from '../ports/byte-source.ts';
 import type { FolderFileRecord } from '../ports/folder-store.ts';
+import type { PartHasher } from '../ports/part-hasher.ts';
+import type { PartBuffers } from '../sending/part-buffers.ts';
 import type { BodyDigests, ObjectStore, SendOptions } from '../ports/object-store.ts';
 import type { ObjectLocation, TargetCapabilities } from '../ports/records.ts';
 import { md5Of } from '../sending/part-digest.ts';
@@ -14,47 +16,85 @@ export interface SmallFileDeps {
   sendOptions: (signal: AbortSignal) => SendOptions;
 }
 
+/** A small file read whole, with the stat of what was read and its MD5; `release` hands back its buffer once sent. */
+export interface ReadSmallFile {
+  bytes: Uint8Array;
+  stat: SourceStat;
+  md5Hex: string;
+  md5Base64: string;
+  release: () => void;
+}
+
+/** Where a file read in its part slot goes: one of the process's part buffers, hashed off the main thread where the host can. */
+export interface PooledRead {
+  buffers: PartBuffers;
+  hasher: PartHasher;
+}
+
 /**
- * One file small enough for a single PutObject: read whole, sent with
- * Content-MD5, and the answer checked; its stat as read is recorded with it. Where the server verifies Content-MD5 or returns
- * MD5 ETags, the PutObject answer proves the bytes; otherwise HeadObject
- * must show the size. Returns the file's MD5 and the object's ETag.
+ * Reads a file small enough for a single PutObject whole, and hashes it. Sent
+ * whole, so the version read now is the one sent and recorded, whatever the
+ * walk saw; one that grew to a part or more since is 'changed'. With `pooled`,
+ * the bytes go into a part buffer (the caller holds a part slot): a folder of
+ * photos then uses the same few buffers over and over instead of leaving
+ * megabytes for the garbage collector with every file, and its MD5 is taken
+ * beside the sending, as a part's is.
  */
-export async function sendSmallFile(
+export async function readSmallFile(source: ByteSource, file: FolderFileRecord, path: string, partSize: number, pooled?: PooledRead): Promise<ReadSmallFile> {
+  const lease = pooled?.buffers.take(partSize);
+  try {
+    const { stat, bytes } = await readWhole(source, path, partSize, lease?.bytes);
+    if (!bytes) throw new SourceError('changed', `${file.relPath} grew from ${file.size} to ${stat.size} bytes since the folder was walked`);
+    // MD5 only: it is what Content-MD5 and the ETag carry; a whole object has no parts to recognise later by SHA-256.
+    const md5 = Buffer.from(pooled?.hasher.md5 ? await pooled.hasher.md5(bytes) : md5Of(bytes));
+    return { bytes, stat, md5Hex: md5.toString('hex'), md5Base64: md5.toString('base64'), release: lease?.release ?? (() => undefined) };
+  } catch (error) {
+    lease?.release();
+    throw error;
+  }
+}
+
+/**
+ * Sends a file read by readSmallFile in one PutObject, with Content-MD5, and
+ * checks the answer. Where the server verifies Content-MD5 or returns MD5
+ * ETags, the PutObject answer proves the bytes; otherwise HeadObject must
+ * show the size. Returns the file's MD5 and the object's ETag.
+ */
+export async function putSmallFile(
   deps: SmallFileDeps,
   file: FolderFileRecord,
-  path: string,
+  read: ReadSmallFile,
   location: ObjectLocation,
-  partSize: number,
   signal: AbortSignal,
 ): Promise<{ md5: string; etag: string; stat: { size: number; mtimeNs: string; fileId: string } }> {
-  // Sent whole, so the version read now is the one sent and recorded, whatever the walk saw.
-  const { size, mtimeNs, fileId } = await deps.source.stat(path);
-  if (size >= partSize) throw new SourceError('changed', `${file.relPath} grew from ${file.size} to ${size} bytes since the folder was walked`);
-  const reader = await deps.source.open(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = await reader.read(0, size);
-  } finally {
-    await reader.close();
-  }
-  // MD5 only: it is what Content-MD5 and the ETag carry; a whole object has no parts to recognise later by SHA-256.
-  const md5 = md5Of(bytes);
-  const digest = { md5Hex: md5.toString('hex'), md5Base64: md5.toString('base64') };
-  const headers: BodyDigests = deps.capabilities.contentMd5 === 'rejected' ? {} : { md5Base64: digest.md5Base64 };
+  const { size, mtimeNs, fileId } = read.stat;
+  const headers: BodyDigests = deps.capabilities.contentMd5 === 'rejected' ? {} : { md5Base64: read.md5Base64 };
   const { etag } = await deps.retry(async () => {
-    const answer = await deps.objects.putObject(location, bytes, headers, deps.sendOptions(signal));
+    const answer = await deps.objects.putObject(location, read.bytes, headers, deps.sendOptions(signal));
     // Where ETags are MD5s, one that is not the MD5 of what was sent means the bytes were damaged on the way: send again.
     const got = unquoteEtag(answer.etag);
-    if (deps.capabilities.etagIsMd5 && got !== '' && got !== digest.md5Hex) {
+    if (deps.capabilities.etagIsMd5 && got !== '' && got !== read.md5Hex) {
       throw new S3Failure('retryable', `the server's ETag for ${file.relPath} is not the MD5 of the bytes sent`, 'BadDigest', undefined);
     }
     return answer;
   }, 'PutObject');
-  const provenByEtag = unquoteEtag(etag) === digest.md5Hex;
+  const provenByEtag = unquoteEtag(etag) === read.md5Hex;
   if (!provenByEtag && !(headers.md5Base64 && deps.capabilities.contentMd5 === 'verified')) {
     const head = await deps.retry(() => deps.objects.headObject(location, signal), 'HeadObject');
     if (!head || head.size !== size) throw new IntegrityError(`${file.relPath}: the object at its key does not have its ${size} bytes after PutObject`);
   }
-  return { md5: digest.md5Hex, etag, stat: { size, mtimeNs, fileId } };
+  return { md5: read.md5Hex, etag, stat: { size, mtimeNs, fileId } };
+}
+
+/** The file whole with its stat, through one open where the source offers it. */
+async function readWhole(source: ByteSource, path: string, maxBytes: number, into?: Uint8Array): Promise<{ stat: SourceStat; bytes?: Uint8Array }> {
+  if (source.readWhole) return source.readWhole(path, maxBytes, into);
+  const stat = await source.stat(path);
+  if (stat.size >= maxBytes) return { stat };
+  const reader = await source.open(path);
+  try {
+    return { stat, bytes: await reader.read(0, stat.size, into) };
+  } finally {
+    await reader.close();
+  }
 }

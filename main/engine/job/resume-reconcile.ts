@@ -23,8 +23,7 @@ export async function openMultipartUpload(job: JobContext, signal: AbortSignal):
     const { uploadId, checksumAlgorithm, abortDate } = await createMultipartUpload(job, signal);
     crashPoint('upload-created');
     if (job.killedBefore) await sweepLeftovers(job, uploadId, current, signal);
-    store.setUploadId(job.id, uploadId, checksumAlgorithm);
-    store.setExpiresAt(job.id, abortDate ?? job.deps.expiresAt(current));
+    store.setUploadId(job.id, uploadId, checksumAlgorithm, abortDate ?? job.deps.expiresAt(current));
     crashPoint('upload-id-recorded');
     job.record = { ...current, uploadId, checksumAlgorithm };
     return uploadId;

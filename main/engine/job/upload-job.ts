@@ -129,12 +129,12 @@ export class UploadJob implements JobContext {
   }
 
   markCompleted(etag: string | null, note: string | undefined): void {
-    this.deps.store.markCompleted(this.id, etag);
     try {
-      this.deps.store.recordEvent({ uploadRecordId: this.id, kind: 'completed', message: note ?? 'completed and verified' });
+      this.deps.store.markCompleted(this.id, etag, note ?? 'completed and verified');
     } catch (error) {
-      // The completion is recorded; only its history line found no space. The upload is done all the same.
+      // No space for the history line too: the completion alone, then. The upload is done all the same.
       if (!(error instanceof StateStoreFullError)) throw error;
+      this.deps.store.markCompleted(this.id, etag);
     }
     this.refreshCounts();
     this.deps.onChange(this.id);

@@ -29,6 +29,15 @@ export interface ByteSource {
   /** A cheap fingerprint of the content: see main/source/file-source.ts. */
   fingerprint(path: string, size: number): Promise<string>;
   /**
+   * A small file read whole through one open, with the stat of that open: the
+   * bytes and the stat are of the same file, and a folder of thousands of
+   * small files costs one system call less each than stat, open, read, close.
+   * `bytes` is absent when the file is `maxBytes` or longer (it is then not
+   * read). Given `into` (at least `maxBytes` long), the bytes are read into
+   * it. Optional: without it the engine uses stat and open.
+   */
+  readWhole?(path: string, maxBytes: number, into?: Uint8Array): Promise<{ stat: SourceStat; bytes?: Uint8Array }>;
+  /**
    * The bytes are generated as a stream from the start (an archive of a
    * folder): no random access, so on resume every part is regenerated in
    * order and a completed one is checked against its recorded digests

@@ -21,4 +21,10 @@ export interface PartDigest {
  */
 export interface PartHasher {
   digest(bytes: Uint8Array): Promise<PartDigest>;
+  /**
+   * The raw MD5 alone, for a file sent whole (its Content-MD5 and ETag; no
+   * part to recognise later, so no SHA-256 to pay for). Optional: without it
+   * the engine hashes such files on its own thread.
+   */
+  md5?(bytes: Uint8Array): Promise<Uint8Array>;
 }

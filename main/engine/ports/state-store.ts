@@ -30,13 +30,17 @@ export interface UploadStore {
   /** Uploads not completed and not cancelled. */
   listUnfinished(): UploadRecord[];
   findUnfinished(path: string, location: ObjectLocation, endpoint: string | undefined): UploadRecord | undefined;
-  /** The multipart upload now in use and the checksum algorithm it was created with. */
-  setUploadId(id: string, uploadId: string | null, checksumAlgorithm?: ChecksumAlgorithm | null): void;
+  /**
+   * The multipart upload now in use and the checksum algorithm it was created
+   * with; given `expiresAt`, its expiry too, in the same transaction (one
+   * commit, not two, for every new upload: a folder of photos makes hundreds).
+   */
+  setUploadId(id: string, uploadId: string | null, checksumAlgorithm?: ChecksumAlgorithm | null, expiresAt?: number | null): void;
   setState(id: string, state: UploadState, lastError?: string | null): void;
   /** The server lost the upload: a fresh multipart upload replaces it, every part is pending again, restarts + 1. */
   restartUpload(id: string, newUploadId: string | null, checksumAlgorithm?: ChecksumAlgorithm | null): void;
-  /** Completed: also clears lastError, conflict and expiresAt. */
-  markCompleted(id: string, etag: string | null): void;
+  /** Completed: also clears lastError, conflict and expiresAt. With `note`, its 'completed' event is written in the same transaction. */
+  markCompleted(id: string, etag: string | null, note?: string): void;
   setConflict(id: string, conflict: string | null): void;
   setExpiresAt(id: string, expiresAt: number | null): void;
   setSourceMissing(id: string, missing: boolean): void;

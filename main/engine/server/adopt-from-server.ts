@@ -88,8 +88,7 @@ function recordAdoption(
     chosen.plan,
   );
   const { id } = record;
-  store.setUploadId(id, chosen.upload.uploadId, chosen.checksumAlgorithm);
-  store.setExpiresAt(id, expiresAt(deps, record, chosen.upload));
+  store.setUploadId(id, chosen.upload.uploadId, chosen.checksumAlgorithm, expiresAt(deps, record, chosen.upload));
   for (const part of chosen.verified) store.markPartDone(id, part.partNumber, part.etag, part.md5, part.checksum);
   store.recordEvent({
     uploadRecordId: id,

@@ -103,8 +103,7 @@ export async function copyIntoNewUpload(deps: RolloverDeps, record: UploadRecord
   if (!isInterimObject(head, done, deps.capabilities)) throw new IntegrityError('the interim object of the rollover is not made of the recorded parts; not copying from it');
   const checksumAlgorithm = checksumAlgorithmFor(deps.capabilities);
   const created = await deps.retry(() => objects.createMultipartUpload(location, checksumAlgorithm ? { checksumAlgorithm } : {}), 'CreateMultipartUpload');
-  store.setUploadId(record.id, created.uploadId, checksumAlgorithm);
-  store.setExpiresAt(record.id, created.abortDate ?? deps.expiresAt(record));
+  store.setUploadId(record.id, created.uploadId, checksumAlgorithm, created.abortDate ?? deps.expiresAt(record));
   let first = 0;
   for (const [index, part] of done.entries()) {
     const range = { first, last: first + part.size - 1 };

@@ -23,6 +23,7 @@ const FILTERS: Array<[FileFilter, string]> = [
   ['there', 'Already there'],
   ['sent', 'Sent'],
   ['waiting', 'Waiting'],
+  ['differs', 'Different on the server'],
 ];
 
 export function FolderFilesPanel({ folder, files }: { folder: FolderView; files: FolderFiles }) {

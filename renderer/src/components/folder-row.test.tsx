@@ -59,7 +59,7 @@ describe('folder rows', () => {
 
     const done = { files: 1990, bytes: 1990 * 1024 };
     const none = { files: 0, bytes: 0 };
-    const totals = { pending: none, sending: none, done, there: none, failed: none, changed: none, removed: none, problem: none };
+    const totals = { pending: none, sending: none, done, there: none, failed: none, changed: none, removed: none, problem: none, differs: none, kept: none };
     bridge.emit('folders.changed', { folders: [makeFolder({ id: 'f1', running: false, state: 'completed', totals, etaSeconds: 0 })] });
     expect(text(folderRow('f1'), 'row-state')).toBe('Completed');
     expect(text(folderRow('f1'), 'folder-files-count')).toBe('1,990 / 1,990 files');

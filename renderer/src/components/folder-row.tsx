@@ -58,6 +58,11 @@ export const FolderRow = memo(function FolderRow({ folder, files }: FolderRowPro
       <ProgressBar percent={percent} label={`${name}: ${percent}% uploaded`} tone={tone} />
       <div className="upload-row__details">
         <FolderFacts folder={folder} figures={figures} />
+        {figures.differing > 0 && (
+          <span id={differsId(folder.id)} className="upload-row__message upload-row__message--conflict" title={differingText(figures.differing)} data-testid="folder-differs">
+            {differingText(figures.differing)}
+          </span>
+        )}
         {figures.state === 'failed' && folder.lastError && (
           <span className="upload-row__message upload-row__message--error" title={folder.lastError} data-testid="row-error">
             {folder.lastError}
@@ -86,6 +91,11 @@ function FolderFacts({ folder, figures }: { folder: FolderView; figures: FolderF
           {formatCount(figures.there)} already there
         </span>
       )}
+      {figures.kept > 0 && (
+        <span className="badge" title="Files whose key held a different object that you chose to keep: not sent" data-testid="folder-kept">
+          {formatCount(figures.kept)} kept as on the server
+        </span>
+      )}
       {figures.notSent > 0 && (
         <span className="badge badge--warning" title="Files not sent: expand the folder and show “Not sent” to see why" data-testid="folder-not-sent">
           {formatCount(figures.notSent)} not sent
@@ -94,6 +104,13 @@ function FolderFacts({ folder, figures }: { folder: FolderView; figures: FolderF
     </span>
   );
 }
+
+/** "3 files differ from the objects already at their keys". */
+function differingText(count: number): string {
+  return count === 1 ? '1 file differs from the object already at its key' : `${formatCount(count)} files differ from the objects already at their keys`;
+}
+
+const differsId = (folderId: string) => `folder-differs-${folderId}`;
 
 /** Like an upload row's buttons; which ones show depends only on what main reported. */
 function FolderActions({ folder, figures }: { folder: FolderView; figures: FolderFigures }) {
@@ -123,6 +140,32 @@ function FolderActions({ folder, figures }: { folder: FolderView; figures: Folde
         >
           Send changed files
         </button>
+      )}
+      {figures.differing > 0 && (
+        // Overwriting replaces objects someone else may need, so it is styled as the destructive choice; main sends
+        // each file only over the object its row was shown (one replaced since is asked about again).
+        <>
+          <button
+            type="button"
+            className="button button--danger"
+            data-testid="folder-overwrite"
+            aria-describedby={differsId(id)}
+            title="Send these files over the objects found at their keys (an object replaced since is asked about again)"
+            onClick={() => void actions.settleDiffering(id, 'overwrite')}
+          >
+            Overwrite them
+          </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="folder-keep"
+            aria-describedby={differsId(id)}
+            title="Leave the objects on the server as they are and do not send these files"
+            onClick={() => void actions.settleDiffering(id, 'skip')}
+          >
+            Keep the server&apos;s
+          </button>
+        </>
       )}
       {folder.state !== 'completed' && folder.state !== 'cancelled' && (
         <button type="button" className="button button--danger" data-testid="row-cancel" onClick={() => void actions.cancelFolder(id)}>

@@ -1,8 +1,8 @@
 // Display helpers for folder rows: one line of figures from a folder's totals.
 import type { FolderFileViewState, FolderTotalsView, FolderView } from '../../../shared/ipc-contract.ts';
 
-/** What a folder row shows as its state. */
-export type FolderDisplayState = 'walking' | 'uploading' | 'waiting' | 'paused' | 'completed' | 'failed' | 'cancelled';
+/** What a folder row shows as its state; asking: files whose keys hold different objects wait for the user's choice. */
+export type FolderDisplayState = 'walking' | 'uploading' | 'waiting' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'asking';
 
 export interface FolderFigures {
   /** Files sent or already there, of all the folder's files that can be sent. */
@@ -17,17 +17,22 @@ export interface FolderFigures {
   there: number;
   /** Files changed since the folder was recorded: sending them again is the user's choice. */
   changed: number;
+  /** Files not sent because their keys hold different objects: overwriting them is the user's choice. */
+  differing: number;
+  /** Files whose different object on the server the user kept: settled, not sent. */
+  kept: number;
   state: FolderDisplayState;
 }
 
-const ALL = ['pending', 'sending', 'done', 'there', 'failed', 'changed', 'removed', 'problem'] as const;
+const ALL = ['pending', 'sending', 'done', 'there', 'failed', 'changed', 'removed', 'problem', 'differs', 'kept'] as const;
 
 function sum(totals: FolderTotalsView, what: 'files' | 'bytes', states: readonly FolderFileViewState[]): number {
   return states.reduce((total, state) => total + totals[state][what], 0);
 }
 
 const SENDABLE = ALL.filter((state) => state !== 'problem');
-const FINISHED: readonly FolderFileViewState[] = ['done', 'there'];
+// Kept files are settled (the user kept the server's object), so they count as finished; their badge tells them apart.
+const FINISHED: readonly FolderFileViewState[] = ['done', 'there', 'kept'];
 const NOT_SENT: readonly FolderFileViewState[] = ['failed', 'changed', 'removed', 'problem'];
 
 export function folderFigures(folder: FolderView): FolderFigures {
@@ -41,6 +46,8 @@ export function folderFigures(folder: FolderView): FolderFigures {
     notSent: sum(totals, 'files', NOT_SENT),
     there: totals.there.files,
     changed: totals.changed.files,
+    differing: folder.differing,
+    kept: totals.kept.files,
     state: folderDisplayState(folder),
   };
 }
@@ -60,6 +67,7 @@ const STATE_LABELS: Record<FolderDisplayState, string> = {
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  asking: 'Your choice',
 };
 
 export function folderStateLabel(state: FolderDisplayState): string {
@@ -75,6 +83,8 @@ const FILE_LABELS: Record<FolderFileViewState, string> = {
   changed: 'Changed',
   removed: 'Gone',
   problem: 'Not sent',
+  differs: 'Differs',
+  kept: "Server's kept",
 };
 
 export function fileStateLabel(state: FolderFileViewState): string {
@@ -92,5 +102,6 @@ export function formatCount(count: number): string {
 export function folderTone(state: FolderDisplayState): string {
   if (state === 'walking') return 'uploading';
   if (state === 'waiting') return 'queued';
+  if (state === 'asking') return 'conflict';
   return state;
 }

@@ -1,7 +1,8 @@
-// What the folder rows ask main: the list, pause, resume and cancel (a failure
-// is a notice, as for uploads), and an expanded folder's files page by page
-// (a failure shows in that list, where it was asked for).
-import type { HoistBridge, RequestInput, RequestName, RequestOutput } from '../../../shared/ipc-contract.ts';
+// What the folder rows ask main: the list, pause, resume, cancel and the
+// choice about files that differ from the server's objects (a failure is a
+// notice, as for uploads), and an expanded folder's files page by page (a
+// failure shows in that list, where it was asked for).
+import type { DifferingChoiceView, HoistBridge, RequestInput, RequestName, RequestOutput } from '../../../shared/ipc-contract.ts';
 import { cleanMessage } from '../lib/format.ts';
 import { EMPTY_FILES, FILTER_STATES } from './folder-slice.ts';
 import type { FileFilter } from './folder-slice.ts';
@@ -58,6 +59,8 @@ export function createFolderActions(bridge: HoistBridge, store: HoistStore, requ
     pauseFolder: async (id: string) => ok(await request('folders.pause', { id })),
     resumeFolder: async (id: string, sendChanged = false) => ok(await request('folders.resume', { id, sendChanged })),
     cancelFolder: async (id: string) => ok(await request('folders.cancel', { id })),
+    /** Only the folder and the choice: main picks the differing files and the objects they may replace. */
+    settleDiffering: async (id: string, choice: DifferingChoiceView) => ok(await request('folders.settleDiffering', { id, choice })),
 
     /** Expands a folder row and loads its first page of files, or collapses it. */
     async toggleFolder(id: string): Promise<void> {

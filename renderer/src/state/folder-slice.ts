@@ -5,7 +5,7 @@
 import type { FolderFileView, FolderFileViewState, FolderView } from '../../../shared/ipc-contract.ts';
 
 /** Which of an expanded folder's files are listed. */
-export type FileFilter = 'all' | 'notSent' | 'there' | 'sent' | 'waiting';
+export type FileFilter = 'all' | 'notSent' | 'there' | 'sent' | 'waiting' | 'differs';
 
 /** The file states each filter asks main for; undefined: every state. */
 export const FILTER_STATES: Record<FileFilter, FolderFileViewState[] | undefined> = {
@@ -14,6 +14,7 @@ export const FILTER_STATES: Record<FileFilter, FolderFileViewState[] | undefined
   there: ['there'],
   sent: ['done'],
   waiting: ['pending', 'sending'],
+  differs: ['differs', 'kept'],
 };
 
 /** An expanded folder's list of files: the pages loaded so far, in path order. */
