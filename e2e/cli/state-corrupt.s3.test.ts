@@ -118,7 +118,7 @@ describe('a damaged state database', () => {
     expect(jsonOutput<StatusEntry[]>(run)).toEqual([]);
     const movedTo = movedAsideTo(run, stateDir);
     expect(readFileSync(movedTo, 'utf8')).toMatch(/^these are my notes/);
-    expect(run.stderr).toMatch(/0 uploads, 0 targets and 0 settings could be read from it \(not all: targets, settings, uploads: file is not a database\)$/m);
+    expect(run.stderr).toMatch(/0 uploads, 0 targets and 0 settings could be read from it \(not all: targets, settings, uploads, folders: file is not a database\)$/m);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(integrityCheck(stateDir)).toBe('ok');
     // Said once: the next run finds a whole database.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventPayload } from '../../shared/ipc-contract.ts';
 import { StateLockHeldError } from '../store/state-lock.ts';
-import { overwritePage, rootPageOf, writeStateDatabase } from '../store/testing/damaged-database.ts';
+import { addFolders, overwritePage, rootPageOf, writeStateDatabase } from '../store/testing/damaged-database.ts';
 import { openHoistApp } from './open-app.ts';
 import type { OpenedApp } from './open-app.ts';
 import { UnavailableSecretStore } from './secret-store.ts';
@@ -62,6 +62,25 @@ describe('openHoistApp', () => {
     expect(notices.some((notice) => /^not rebuilt: .* it had not reached the server yet/.test(notice.message))).toBe(true);
     expect(notices.at(-1)).toEqual({ level: 'info', message: '1 finished upload: only its history was lost' });
     expect(app.views()).toEqual([]);
+  });
+
+  it('reports each folder read from a damaged database: recorded again, or why not', async () => {
+    const file = join(stateDir, 'state.sqlite3');
+    writeStateDatabase(file, 0);
+    // Six folders not on this machine: four unfinished, two finished; one big file's upload of the first.
+    addFolders(file);
+    overwritePage(file, rootPageOf(file, 'folder_files'));
+
+    const { app } = open();
+    expect(logs[0]).toMatch(/ 6 folders, 1 upload, 2 targets and 3 settings could be read from it$/);
+    // Folders first: which of them were rebuilt decides which uploads are left to them.
+    await vi.waitFor(() => expect(logs.at(-1)).toMatch(/^not rebuilt: \/data\/folders\/f1\/big\.mov /));
+    expect(logs).toContain('2 finished folders: only their history was lost');
+    const folderLines = logs.filter((line) => line.startsWith('not rebuilt: folder '));
+    expect(folderLines.map((line) => /^not rebuilt: folder (\S+) to \S+: the folder is not there/.exec(line)?.[1])).toEqual(['/data/folders/f1', '/data/folders/f3', '/data/folders/f4', '/data/folders/f6']);
+    // Its folder was not rebuilt: the big file's upload is tried on its own, as any upload.
+    expect(logs.at(-1)).toMatch(/^not rebuilt: \/data\/folders\/f1\/big\.mov to s3:\/\/b1\/photos\/big\.mov: the file is not there/);
+    expect(app.folders.engine.store.listFolders()).toEqual([]);
   });
 
   it('is the one writer of its state directory while it runs', async () => {

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { defaultStateDir } from '../app-paths.ts';
 import { describeRebuild, rebuildFromSalvage } from './rebuild-from-salvage.ts';
+import { describeFolderRebuild, rebuildFolders, rebuiltFolderIds } from './rebuild-folders.ts';
 import { platformPorts } from '../platform/platform-ports.ts';
 import { UploadEngine } from '../engine/upload-engine.ts';
+import type { FolderUploads } from '../engine/folders/folder-uploads.ts';
 import type { TargetConfig } from '../engine/ports/records.ts';
 import { DEFAULT_S3_OPTIONS } from '../s3/s3-client.ts';
 import type { S3Credentials } from '../s3/s3-client.ts';
@@ -80,7 +82,7 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
   opened.applySettings();
   engine.pruneHistory();
   // Not waited for at close: a rebuild still verifying parts finds the database closed and stops; the next start has what it adopted.
-  if (state.recovery) void rebuildInBackground(opened, state.recovery);
+  if (state.recovery) void rebuildInBackground(opened, folders, state.recovery);
   return {
     app: opened,
     stateDir,
@@ -93,15 +95,18 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
 
 /**
  * The state database was damaged and replaced: the UI is told at once, then
- * the unfinished uploads read from the old one are adopted again from the
- * server (verified part by part, which reads the files: it runs while the app
- * is already usable), and those rebuilt start.
+ * the unfinished folders read from the old one are recorded again and the
+ * unfinished uploads adopted again from the server (verified part by part,
+ * which reads the files: it runs while the app is already usable; a rebuilt
+ * folder's big files are left to the folder), and those rebuilt start.
  */
-async function rebuildInBackground(app: HoistApp, recovery: Recovery): Promise<void> {
+async function rebuildInBackground(app: HoistApp, folders: FolderUploads, recovery: Recovery): Promise<void> {
   app.noticeAtStart({ level: 'warning', message: `Hoist: ${describeRecovery(recovery)}` });
   try {
-    const report = await rebuildFromSalvage(app.deps.engine, recovery.salvage.uploads);
-    for (const line of describeRebuild(report)) app.noticeAtStart({ level: line.ok ? 'info' : 'warning', message: line.text });
+    const folderReport = await rebuildFolders(folders, recovery.salvage.folders);
+    const report = await rebuildFromSalvage(app.deps.engine, recovery.salvage.uploads, rebuiltFolderIds(folderReport));
+    for (const line of [...describeFolderRebuild(folderReport), ...describeRebuild(report)]) app.noticeAtStart({ level: line.ok ? 'info' : 'warning', message: line.text });
+    for (const { record } of folderReport.rebuilt) app.folders.start(record.id);
     for (const { record } of report.rebuilt) app.start(record.id);
   } catch (error) {
     app.deps.host.log(`rebuilding uploads after the state database was replaced: ${String(error)}`);

@@ -33,6 +33,7 @@ async function halfSentThenForgotten(name = 'file.bin', key = LOCATION.key): Pro
     targetId: null,
     state: 'failed',
     sourceKind: 'file',
+    folderId: null,
   };
   return { salvaged, content, path };
 }

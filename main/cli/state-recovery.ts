@@ -1,4 +1,5 @@
 import { describeRebuild, rebuildFromSalvage } from '../app/rebuild-from-salvage.ts';
+import { describeFolderRebuild, rebuildFolders, rebuiltFolderIds } from '../app/rebuild-folders.ts';
 import { describeRecovery } from '../store/recover-state.ts';
 import type { Services } from '../services.ts';
 import type { Command } from './cli-args.ts';
@@ -16,13 +17,16 @@ export function writerOf(command: Command): string | undefined {
 
 /**
  * The state database was damaged and replaced at this start: says so in one
- * line, then adopts the unfinished uploads read from it again from the server
- * and says what was rebuilt and what was not.
+ * line, then records the unfinished folders read from it again and adopts
+ * the unfinished uploads again from the server (those of a rebuilt folder's
+ * big files are left to the folder), and says what was rebuilt and what was
+ * not. The command that follows (resume) runs them.
  */
 export async function rebuildAfterRecovery(services: Services, write: (line: string) => void): Promise<void> {
   const { recovery } = services;
   if (!recovery) return;
   write(describeRecovery(recovery));
-  const report = await rebuildFromSalvage(services.engine, recovery.salvage.uploads);
-  for (const line of describeRebuild(report)) write(line.text);
+  const folders = await rebuildFolders(services.folders, recovery.salvage.folders);
+  const report = await rebuildFromSalvage(services.engine, recovery.salvage.uploads, rebuiltFolderIds(folders));
+  for (const line of [...describeFolderRebuild(folders), ...describeRebuild(report)]) write(line.text);
 }

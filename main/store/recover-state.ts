@@ -53,9 +53,11 @@ export function restoreSalvagedConfig(db: Database.Database, salvage: Salvage): 
 
 /** The one line a person reads first: what happened, where the old file is, what could be read from it. */
 export function describeRecovery(recovery: Recovery): string {
-  const { uploads, targets, settings, problems } = recovery.salvage;
+  const { uploads, folders, targets, settings, problems } = recovery.salvage;
   const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const read = `${count(uploads.length, 'upload')}, ${count(targets.length, 'target')} and ${count(settings.length, 'setting')} could be read from it`;
+  // Folders are named only when there were some: most databases never had one.
+  const folderCount = folders.length > 0 ? `${count(folders.length, 'folder')}, ` : '';
+  const read = `${folderCount}${count(uploads.length, 'upload')}, ${count(targets.length, 'target')} and ${count(settings.length, 'setting')} could be read from it`;
   return (
     `the state database was damaged (${recovery.reason}); it was moved aside to ${recovery.movedTo} and a new one started. ` +
     `${read}${problems.length > 0 ? ` (not all: ${problems.join('; ')})` : ''}`

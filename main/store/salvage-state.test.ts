@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { salvageStateDatabase } from './salvage-state.ts';
 import type { Salvage } from './salvage-state.ts';
-import { noise, overwritePage, pageSizeOf, rootPageOf, writeStateDatabase } from './testing/damaged-database.ts';
+import { addFolders, noise, overwritePage, pageSizeOf, rootPageOf, writeOldStateDatabase, writeStateDatabase } from './testing/damaged-database.ts';
 import type { RecordedUpload } from './testing/damaged-database.ts';
 
 const UPLOADS = 150;
@@ -69,6 +69,7 @@ describe('salvageStateDatabase', () => {
       targetId: 't1',
       state: 'uploading',
       sourceKind: 'file',
+      folderId: null,
     });
   });
 
@@ -144,7 +145,7 @@ describe('salvageStateDatabase', () => {
   ])('reads nothing, with the reason, from $name', ({ content }) => {
     writeFileSync(file, content());
     const salvage = salvageStateDatabase(file);
-    expect(salvage).toMatchObject({ uploads: [], targets: [], settings: [] });
+    expect(salvage).toMatchObject({ uploads: [], folders: [], targets: [], settings: [] });
     expect(salvage.problems.join()).toMatch(/not a database|malformed|file is not a database/);
   });
 
@@ -152,6 +153,61 @@ describe('salvageStateDatabase', () => {
     const salvage = salvageStateDatabase(join(dir, 'missing.sqlite3'));
     expect(salvage.uploads).toEqual([]);
     expect(salvage.problems.join()).toMatch(/cannot open it/);
+  });
+});
+
+describe('salvageStateDatabase, folders sent as one object per file', () => {
+  it('reads every folder with its place, part size, policy and state, and which upload belongs to which folder', () => {
+    const { folders, childUploadId } = addFolders(file);
+    const salvage = salvageStateDatabase(file);
+    expect(salvage.problems).toEqual([]);
+    expect(salvage.folders).toEqual(folders);
+    expect(salvage.uploads).toHaveLength(UPLOADS + 1);
+    expect(salvage.uploads.filter((upload) => upload.folderId !== null)).toEqual([
+      expect.objectContaining({ id: childUploadId, key: 'photos/big.mov', uploadId: '2~folder-big', folderId: 'f1' }),
+    ]);
+  });
+
+  it('reads no folder, and reports nothing missing, from a database older than folders', () => {
+    const old = join(dir, 'old.sqlite3');
+    writeOldStateDatabase(old, 3);
+    const salvage = salvageStateDatabase(old);
+    expect(salvage.problems).toEqual([]);
+    expect(salvage.folders).toEqual([]);
+    expect(salvage.uploads.map((upload) => [upload.id, upload.uploadId, upload.folderId])).toEqual([
+      ['old0', '2~old-0', null],
+      ['old1', '2~old-1', null],
+      ['old2', '2~old-2', null],
+    ]);
+  });
+
+  it('reports the folders table when its page is damaged, and still reads the uploads', () => {
+    addFolders(file);
+    overwritePage(file, rootPageOf(file, 'folders'));
+    const salvage = salvageStateDatabase(file);
+    expect(salvage.folders).toEqual([]);
+    expect(salvage.problems.join()).toMatch(/^folders: database disk image is malformed$/);
+    expect(salvage.uploads).toHaveLength(UPLOADS + 1);
+  });
+
+  it('never throws, and reads no folder wrong, with any one page overwritten by noise', () => {
+    const { folders } = addFolders(file);
+    const before = readFileSync(file);
+    const pages = before.length / pageSizeOf(file);
+    let whole = 0;
+    for (let page = 1; page <= pages; page += 1) {
+      writeFileSync(file, before);
+      overwritePage(file, page);
+      const salvage = salvageStateDatabase(file);
+      for (const folder of salvage.folders) expect(folders).toContainEqual(folder);
+      if (salvage.folders.length === folders.length) whole += 1;
+    }
+    expect(whole).toBeGreaterThan(pages / 2);
+  });
+
+  it('reports the folders among the tables it could not read from a file that is not a database', () => {
+    writeFileSync(file, noise(64 * 1024, 5));
+    expect(salvageStateDatabase(file).problems).toEqual(['targets, settings, uploads, folders: file is not a database']);
   });
 });
 

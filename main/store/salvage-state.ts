@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { IfExists } from '../engine/ports/folder-store.ts';
 
 /**
  * What could still be read of one upload from a damaged state database. Its
@@ -19,6 +20,30 @@ export interface SalvagedUpload {
   /** As recorded; null when unreadable. */
   state: string | null;
   sourceKind: 'file' | 'archive';
+  /** The folder (sent as one object per file) whose big file this upload sends; null for an upload of its own. */
+  folderId: string | null;
+}
+
+/**
+ * What could still be read of one folder sent as one object per file. Its
+ * files are not taken from there: a new walk of the folder and the server's
+ * listing settle every file again (an object already at a file's key with
+ * the file's bytes counts as already there), so nothing of folder_files is read.
+ */
+export interface SalvagedFolder {
+  id: string | null;
+  path: string;
+  bucket: string;
+  /** May be empty: the files went to the top of the bucket. */
+  prefix: string;
+  endpoint: string | undefined;
+  region: string;
+  pathStyle: boolean;
+  targetId: string | null;
+  partSize: number;
+  ifExists: IfExists;
+  /** As recorded; null when unreadable. */
+  state: string | null;
 }
 
 export interface SalvagedTarget {
@@ -34,6 +59,7 @@ export interface SalvagedSetting {
 
 export interface Salvage {
   uploads: SalvagedUpload[];
+  folders: SalvagedFolder[];
   targets: SalvagedTarget[];
   settings: SalvagedSetting[];
   /** What could not be read, and why (for the report). */
@@ -44,9 +70,11 @@ type Row = Record<string, unknown>;
 
 /**
  * Reads what is still readable from a damaged state database: saved targets,
- * settings, and where each upload was going (path, bucket, key, endpoint,
- * region, addressing, multipart upload id, target). Parts are not read: the
- * server's parts are verified against the file instead. Never throws.
+ * settings, where each upload was going (path, bucket, key, endpoint,
+ * region, addressing, multipart upload id, target, folder) and each folder
+ * sent as one object per file (path, place, part size, if-exists policy).
+ * Parts and a folder's files are not read: the server's parts are verified
+ * against the file, and a folder is walked and listed again. Never throws.
  *
  * A damaged page ends a table scan with SQLITE_CORRUPT at that page; the rows
  * before it are kept, the table is scanned again backwards (by rowid) for the
@@ -54,7 +82,7 @@ type Row = Record<string, unknown>;
  * Values of the wrong type are dropped.
  */
 export function salvageStateDatabase(file: string): Salvage {
-  const salvage: Salvage = { uploads: [], targets: [], settings: [], problems: [] };
+  const salvage: Salvage = { uploads: [], folders: [], targets: [], settings: [], problems: [] };
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
@@ -72,6 +100,8 @@ export function salvageStateDatabase(file: string): Salvage {
     salvage.targets = readTable(db, 'targets', toTarget, failed);
     salvage.settings = readTable(db, 'settings', toSetting, failed);
     salvage.uploads = readTable(db, 'uploads', toUpload, failed);
+    // A database from before folders were sent one object per file has no such table: nothing lost, nothing to report.
+    if (!schemaLacks(db, 'folders')) salvage.folders = readTable(db, 'folders', toFolder, failed);
   } finally {
     db.close();
   }
@@ -108,6 +138,11 @@ function readTable<T>(db: Database.Database, table: string, convert: (row: Row) 
     }
   }
   return [...found.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
+}
+
+/** True only when the schema could be read and names no such table (an unreadable schema may have lost it). */
+function schemaLacks(db: Database.Database, table: string): boolean {
+  return safely(() => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) === undefined) ?? false;
 }
 
 /** A gap of rowids this long with no row found is taken as the end of the table. */
@@ -160,6 +195,32 @@ function toUpload(row: Row): SalvagedUpload | undefined {
     state: isText(row.state) ? row.state : null,
     // Older databases have no source_kind: every upload was a file then.
     sourceKind: row.source_kind === 'archive' ? 'archive' : 'file',
+    // Older databases have no folder_id: no upload belonged to a folder then.
+    folderId: isText(row.folder_id) ? row.folder_id : null,
+  };
+}
+
+const IF_EXISTS: readonly string[] = ['skip-identical', 'overwrite', 'fail', 'ask'] satisfies IfExists[];
+
+function toFolder(row: Row): SalvagedFolder | undefined {
+  const { path, bucket, prefix, region, part_size: partSize, if_exists: ifExists } = row;
+  // The part size decides the multipart ETag a big file's object is recognised by, and the if-exists
+  // policy what may be overwritten: a folder without them readable is not guessed at.
+  if (!isText(path) || !isText(bucket) || typeof prefix !== 'string' || !isText(region)) return undefined;
+  if (typeof partSize !== 'number' || !Number.isSafeInteger(partSize) || partSize <= 0) return undefined;
+  if (typeof ifExists !== 'string' || !IF_EXISTS.includes(ifExists)) return undefined;
+  return {
+    id: isText(row.id) ? row.id : null,
+    path,
+    bucket,
+    prefix,
+    endpoint: isText(row.endpoint) ? row.endpoint : undefined,
+    region,
+    pathStyle: row.path_style === 1,
+    targetId: isText(row.target_id) ? row.target_id : null,
+    partSize,
+    ifExists: ifExists as IfExists,
+    state: isText(row.state) ? row.state : null,
   };
 }
 

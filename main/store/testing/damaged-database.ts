@@ -1,7 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { FolderState, IfExists } from '../../engine/ports/folder-store.ts';
 import type { NewUpload } from '../../engine/ports/records.ts';
 import { SqliteAppConfigStore } from '../app-config-store.ts';
+import { migrate } from '../migrate.ts';
+import { MIGRATIONS } from '../migrations/index.ts';
+import type { SalvagedFolder } from '../salvage-state.ts';
+import { SqliteFolderStore } from '../sqlite-folder-store.ts';
 import { SqliteStateStore } from '../sqlite-state-store.ts';
 
 /**
@@ -58,6 +63,79 @@ export function writeStateDatabase(file: string, count: number): RecordedUpload[
     store.close();
   }
   return recorded;
+}
+
+/**
+ * Adds folders sent as one object per file to a database writeStateDatabase
+ * made: one per state and policy (to the top of the bucket, to AWS itself,
+ * with a target or not), each with recorded files, and a big file's upload
+ * of the first (uploadId `2~folder-big`). Returns the folders as a salvage
+ * must read them.
+ */
+export type RecordedFolder = SalvagedFolder & { id: string; state: FolderState };
+
+export function addFolders(file: string): { folders: RecordedFolder[]; childUploadId: string } {
+  const store = SqliteStateStore.open(file);
+  const folders = new SqliteFolderStore(store.database);
+  const made: RecordedFolder[] = [
+    folderRow('f1', 'sending', 'skip-identical', { prefix: 'photos/', targetId: 't1' }),
+    folderRow('f2', 'completed', 'overwrite', { prefix: '' }),
+    folderRow('f3', 'paused', 'overwrite', { endpoint: undefined, pathStyle: false, region: 'eu-west-1' }),
+    folderRow('f4', 'failed', 'fail', { partSize: 16 * 1024 * 1024 }),
+    folderRow('f5', 'cancelled', 'skip-identical', {}),
+    folderRow('f6', 'walking', 'skip-identical', {}),
+  ];
+  try {
+    for (const folder of made) {
+      folders.createFolder({ ...folder, startedAt: 5000 });
+      if (folder.state !== 'walking') folders.setFolderState(folder.id, folder.state);
+      folders.addFolderFiles(folder.id, [
+        { relPath: 'a.jpg', size: 10, mtimeNs: '1', fileId: '1:1', state: 'done' },
+        { relPath: 'big.mov', size: 12, mtimeNs: '1', fileId: '1:2', state: 'sending' },
+      ]);
+    }
+    const child: NewUpload = { ...newUpload('u-folder-big', 0), path: '/data/folders/f1/big.mov', key: 'photos/big.mov', folderId: 'f1' };
+    store.createUpload(child, [{ partNumber: 1, offset: 0, size: 12 }]);
+    store.setUploadId(child.id, '2~folder-big');
+  } finally {
+    store.close();
+  }
+  return { folders: made, childUploadId: 'u-folder-big' };
+}
+
+function folderRow(id: string, state: FolderState, ifExists: IfExists, over: Partial<SalvagedFolder>): RecordedFolder {
+  return {
+    path: `/data/folders/${id}`,
+    bucket: 'b1',
+    prefix: `${id}/`,
+    endpoint: 'http://127.0.0.1:7480',
+    region: 'us-east-1',
+    pathStyle: true,
+    targetId: null,
+    partSize: 8 * 1024 * 1024,
+    ifExists,
+    ...over,
+    id,
+    state,
+  };
+}
+
+/**
+ * A database as a Hoist from before folders left it (schema 4: no folders
+ * table, no uploads.folder_id), with `count` unfinished uploads.
+ */
+export function writeOldStateDatabase(file: string, count: number): void {
+  const db = new Database(file);
+  try {
+    migrate(db, MIGRATIONS.slice(0, 4));
+    const insert = db.prepare(
+      `INSERT INTO uploads (id, upload_id, endpoint, region, path_style, bucket, "key", path, size, part_size, single_put, mtime_ns, file_id, fingerprint, started_at, updated_at, state)
+       VALUES (?, ?, 'http://127.0.0.1:7480', 'us-east-1', 1, 'b1', ?, ?, 12, 5, 0, '1', '1:1', 'f', 1000, 1000, 'uploading')`,
+    );
+    for (let i = 0; i < count; i += 1) insert.run(`old${i}`, `2~old-${i}`, `old/${i}.bin`, `/data/old/${i}.bin`);
+  } finally {
+    db.close();
+  }
 }
 
 function newUpload(id: string, i: number): NewUpload {
