@@ -40,10 +40,11 @@ export async function listObjectsPage(
   prefix: string,
   token: string | undefined,
   signal?: AbortSignal,
+  startAfter?: string,
 ): Promise<{ objects: RemoteObject[]; nextToken?: string }> {
-  const page = await call('ListObjectsV2', () =>
-    client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }), { abortSignal: signal }),
-  );
+  // S3 ignores StartAfter once a continuation token is given: sent only on the first page.
+  const from = token !== undefined ? { ContinuationToken: token } : startAfter !== undefined ? { StartAfter: startAfter } : {};
+  const page = await call('ListObjectsV2', () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ...from }), { abortSignal: signal }));
   const objects: RemoteObject[] = [];
   for (const object of page.Contents ?? []) {
     if (object.Key !== undefined) objects.push({ key: object.Key, size: object.Size ?? 0, etag: object.ETag ?? null });

@@ -200,8 +200,8 @@ export class S3ObjectStore implements ObjectStore {
     return listAllMultipartUploads(this.client, (operation, send) => this.call(operation, { bucket, key: prefix ?? '' }, send), bucket, prefix, signal);
   }
 
-  listObjectsPage(bucket: string, prefix: string, token: string | undefined, signal?: AbortSignal): Promise<{ objects: RemoteObject[]; nextToken?: string }> {
-    return listObjectsPage(this.client, (operation, send) => this.call(operation, { bucket, key: prefix }, send), bucket, prefix, token, signal);
+  listObjectsPage(bucket: string, prefix: string, token: string | undefined, signal?: AbortSignal, startAfter?: string): Promise<{ objects: RemoteObject[]; nextToken?: string }> {
+    return listObjectsPage(this.client, (operation, send) => this.call(operation, { bucket, key: prefix }, send), bucket, prefix, token, signal, startAfter);
   }
 
   async headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined> {

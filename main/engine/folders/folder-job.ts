@@ -57,7 +57,7 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
     folders.setFolderState(folder.id, folder.walkedAt === null ? 'walking' : 'sending');
     const unfinished = await retry(() => deps.objects.listMultipartUploads(folder.bucket, folder.prefix, signal), 'ListMultipartUploads');
     // The objects already under the prefix, a page at a time as the files are reached in path order (see listing-cursor.ts).
-    const listing = () => new ListingCursor((token) => retry(() => deps.objects.listObjectsPage(folder.bucket, folder.prefix, token, signal), 'ListObjectsV2'));
+    const listing = () => new ListingCursor((token, startAfter) => retry(() => deps.objects.listObjectsPage(folder.bucket, folder.prefix, token, signal, startAfter), 'ListObjectsV2'));
     // Files an earlier run could not send are tried again; changed ones only when the user said to send them again.
     folders.resetFolderFiles(folder.id, options.resendChanged ? ['failed', 'changed'] : ['failed'], 'pending');
     result.interrupted = await reconcileInterrupted(deps, folder, listing());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareKeys, ListingCursor } from './listing-cursor.ts';
+import { compareKeys, justBefore, ListingCursor } from './listing-cursor.ts';
 import type { ListingPage } from './listing-cursor.ts';
 
 const object = (key: string) => ({ key, size: 1, etag: `"${key}"` });
@@ -8,13 +8,17 @@ const object = (key: string) => ({ key, size: 1, etag: `"${key}"` });
 function pages(keys: string[], size: number) {
   const sorted = [...keys].sort(compareKeys);
   const asked: Array<string | undefined> = [];
-  const fetch = async (token: string | undefined): Promise<ListingPage> => {
+  const startedAfter: Array<string | undefined> = [];
+  const fetch = async (token: string | undefined, startAfter?: string): Promise<ListingPage> => {
     asked.push(token);
-    const start = token === undefined ? 0 : Number(token);
+    if (token === undefined) startedAfter.push(startAfter);
+    // As S3: StartAfter only without a token, and exclusive.
+    const firstAfter = startAfter === undefined ? 0 : sorted.findIndex((key) => compareKeys(key, startAfter) > 0);
+    const start = token === undefined ? (firstAfter < 0 ? sorted.length : firstAfter) : Number(token);
     const end = start + size;
     return { objects: sorted.slice(start, end).map(object), ...(end < sorted.length ? { nextToken: String(end) } : {}) };
   };
-  return { fetch, asked };
+  return { fetch, asked, startedAfter };
 }
 
 describe('ListingCursor', () => {
@@ -53,5 +57,25 @@ describe('ListingCursor', () => {
     expect(await cursor.find('a')).toBeUndefined();
     expect(await cursor.find('b')).toBeUndefined();
     expect(listing.asked).toEqual([undefined]);
+  });
+
+  it('starts the listing at the first key asked for, not at the first object (a resume half-way through a big folder)', async () => {
+    const keys = Array.from({ length: 5000 }, (_, index) => `photos/d${String(Math.floor(index / 100)).padStart(3, '0')}/f${String(index).padStart(5, '0')}.jpg`);
+    const listing = pages(keys, 1000);
+    const cursor = new ListingCursor(listing.fetch);
+    expect((await cursor.find('photos/d025/f02500.jpg'))?.key).toBe('photos/d025/f02500.jpg');
+    expect((await cursor.find('photos/d025/f02501.jpg'))?.key).toBe('photos/d025/f02501.jpg');
+    expect(listing.startedAfter).toEqual(['photos/d025/f02500.jp']);
+    expect(listing.asked).toEqual([undefined]);
+    // Everything after it is still found, page by page.
+    expect((await cursor.find('photos/d049/f04999.jpg'))?.key).toBe('photos/d049/f04999.jpg');
+    expect(listing.asked).toHaveLength(3);
+  });
+
+  it('starts after the key less its last character, so the key itself and everything after are listed', () => {
+    expect(justBefore('a/b.txt')).toBe('a/b.tx');
+    expect(compareKeys(justBefore('a/b.txt') as string, 'a/b.txt')).toBeLessThan(0);
+    expect(justBefore('dir/\u{1F600}')).toBe('dir/');
+    expect(justBefore('x')).toBeUndefined();
   });
 });

@@ -14,6 +14,10 @@ export function compareKeys(a: string, b: string): number {
  * sending at once), and only one page is held (memory does not grow with the
  * number of objects). Keys must be asked for in non-decreasing order; the
  * lookups queue, so concurrent callers are served in the order they asked.
+ * Since nothing before the first key asked can be asked for later, the
+ * listing starts there (StartAfter), not at the prefix's first object: a
+ * resume of a folder half sent reads the pages from where it stopped, not the
+ * tens of thousands of objects already sent before its first byte.
  * A server that lists in another order only makes files look absent: they
  * are sent, never skipped wrongly.
  */
@@ -24,7 +28,7 @@ export class ListingCursor {
   private started = false;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly fetch: (token: string | undefined) => Promise<ListingPage>) {}
+  constructor(private readonly fetch: (token: string | undefined, startAfter: string | undefined) => Promise<ListingPage>) {}
 
   find(key: string): Promise<RemoteObject | undefined> {
     const found = this.queue.then(() => this.advance(key));
@@ -38,11 +42,23 @@ export class ListingCursor {
       const here = this.page[this.index];
       if (here) return here.key === key ? here : undefined;
       if (this.started && this.token === undefined) return undefined;
-      const next = await this.fetch(this.token);
+      const next = await this.fetch(this.token, this.started ? undefined : justBefore(key));
       this.started = true;
       this.page = next.objects;
       this.index = 0;
       this.token = next.nextToken;
     }
   }
+}
+
+/**
+ * Where a listing that must include `key` may start (StartAfter is
+ * exclusive): `key` less its last character is a prefix of it, so it sorts
+ * before `key` and before every key after it; the few keys between are read
+ * and passed over. Undefined for a key of one character: the listing then
+ * starts at the beginning.
+ */
+export function justBefore(key: string): string | undefined {
+  const characters = [...key];
+  return characters.length > 1 ? characters.slice(0, -1).join('') : undefined;
 }

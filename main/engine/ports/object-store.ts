@@ -92,8 +92,12 @@ export interface ObjectStore {
   abortMultipartUpload(location: ObjectLocation, uploadId: string): Promise<void>;
   /** Every unfinished multipart upload in the bucket whose key starts with prefix, all pages read. */
   listMultipartUploads(bucket: string, prefix?: string, signal?: AbortSignal): Promise<RemoteUpload[]>;
-  /** One page of the objects whose key starts with prefix, in key order; `nextToken` asks for the next page (none after the last). */
-  listObjectsPage(bucket: string, prefix: string, token: string | undefined, signal?: AbortSignal): Promise<{ objects: RemoteObject[]; nextToken?: string }>;
+  /**
+   * One page of the objects whose key starts with prefix, in key order;
+   * `nextToken` asks for the next page (none after the last). Without a token,
+   * `startAfter` begins the listing after that key (S3's StartAfter).
+   */
+  listObjectsPage(bucket: string, prefix: string, token: string | undefined, signal?: AbortSignal, startAfter?: string): Promise<{ objects: RemoteObject[]; nextToken?: string }>;
   /** undefined when there is no such object. */
   headObject(location: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead | undefined>;
   putObject(location: ObjectLocation, body: Uint8Array, digests: BodyDigests, options?: SendOptions): Promise<{ etag: string }>;

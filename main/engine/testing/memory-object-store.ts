@@ -269,14 +269,17 @@ export class MemoryObjectStore implements ObjectStore {
   /** Sorted by the keys' UTF-8 bytes, as S3 lists them; pages of `listPageSize` (the token: the last key given). */
   listPageSize = 1000;
 
-  async listObjectsPage(bucket: string, prefix: string, token: string | undefined, signal?: AbortSignal): Promise<{ objects: RemoteObject[]; nextToken?: string }> {
+  async listObjectsPage(bucket: string, prefix: string, token: string | undefined, signal?: AbortSignal, startAfter?: string): Promise<{ objects: RemoteObject[]; nextToken?: string }> {
     this.enter({ op: 'listObjects' });
     if (signal?.aborted) throw interrupted();
     const bytes = (key: string) => Buffer.from(key, 'utf8');
     const all = [...this.objects.entries()]
       .filter(([name]) => name.startsWith(`${bucket}/${prefix}`))
       .map(([name, object]) => ({ key: name.slice(bucket.length + 1), size: object.body.length, etag: object.etag }))
-      .filter((object) => token === undefined || Buffer.compare(bytes(object.key), bytes(token)) > 0)
+      .filter((object) => {
+        const after = token ?? startAfter;
+        return after === undefined || Buffer.compare(bytes(object.key), bytes(after)) > 0;
+      })
       .sort((a, b) => Buffer.compare(bytes(a.key), bytes(b.key)));
     const objects = all.slice(0, this.listPageSize);
     return all.length > objects.length ? { objects, nextToken: (objects[objects.length - 1] as RemoteObject).key } : { objects };
