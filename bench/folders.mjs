@@ -6,19 +6,19 @@
 // against the folder issue's targets, never asserting them. Writes
 // bench/results/folders.json and docs/benchmarks-folders.md.
 //
-//   npm run bench:folders [-- --workloads A,B,C --reps 3 --scale 1 --link --out DIR --cache DIR --clients hoist,aws-cli,rclone
+//   npm run bench:folders [-- --workloads A,B,C --reps 3 --scale 1 --link --link-scale 0.1 --out DIR --cache DIR --clients hoist,aws-cli,rclone
 //                            --hoist-via auto|cli|headless]
 //   npm run bench:folders -- --report-only [--out DIR]   (the page again from the saved results)
 //
 // Imported first: it points bench/s3/rgw.mjs at this benchmark's own server directory.
-import { FOLDERS_RGW_DIR, emptyPrefix, listPrefix, loadServerModules, startFoldersRgw } from './folders/server.mjs';
+import { FOLDERS_RGW_DIR, benchS3Client, emptyPrefix, listPrefix, loadServerModules, startFoldersRgw } from './folders/server.mjs';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { buildTarget, isStale } from '../scripts/build.mjs';
 import { describeMachine } from './s3/machine.mjs';
 import { detectHoistCliFolders, folderClients } from './folders/clients.mjs';
@@ -40,6 +40,8 @@ const { values: opts } = parseArgs({
     reps: { type: 'string', default: '3' },
     scale: { type: 'string', default: '1' },
     link: { type: 'boolean', default: false },
+    // Through a 100 Mbit/s link the full photo folder alone takes about 5 minutes per run: the link scenarios may be smaller.
+    'link-scale': { type: 'string' },
     out: { type: 'string' },
     cache: { type: 'string', default: DEFAULT_CACHE_DIR },
     clients: { type: 'string', default: 'aws-cli,rclone,hoist' },
@@ -81,6 +83,7 @@ const config = {
   workloads: opts.workloads.split(',').map((id) => id.trim().toUpperCase()).filter(Boolean),
   reps: Number(opts.reps),
   scale: Number(opts.scale),
+  linkScale: Number(opts['link-scale'] ?? opts.scale),
   link: opts.link,
   linkParams: { delayMs: 40, mbitPerSecond: 100 },
   concurrency: 4,
@@ -88,8 +91,12 @@ const config = {
 };
 if (!(Number.isInteger(config.reps) && config.reps >= 1)) throw new Error('--reps must be a whole number ≥ 1');
 if (!(config.scale > 0 && config.scale <= 1)) throw new Error('--scale must be in (0, 1]');
+if (!(config.linkScale > 0 && config.linkScale <= 1)) throw new Error('--link-scale must be in (0, 1]');
+if (opts['link-scale'] !== undefined && !config.link) throw new Error('--link-scale applies to the link scenarios: add --link');
 if (!['auto', 'cli', 'headless'].includes(opts['hoist-via'])) throw new Error('--hoist-via takes auto, cli or headless');
 const plans = config.workloads.map((id) => planWorkload(id, config.scale));
+const linkPlans = config.link ? config.workloads.map((id) => planWorkload(id, config.linkScale)) : [];
+const plansFor = (mode) => (mode === 'link' ? linkPlans : plans);
 const wantedClients = new Set(opts.clients.split(',').map((id) => id.trim()));
 
 for (const target of ['cli', 'headless']) if (isStale(target)) await buildTarget(target);
@@ -97,8 +104,9 @@ const modules = await loadServerModules();
 const hoistVersion = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version;
 const workDir = await mkdtemp(join(tmpdir(), 'hoist-bench-folders-'));
 
+// A scaled folder is a folder of its own in the cache (the first files of the full one).
 const dirs = new Map();
-for (const plan of plans) dirs.set(plan.id, await ensureWorkload(plan, opts.cache, log));
+for (const plan of [...plans, ...linkPlans]) dirs.set(`${plan.id}/${plan.count}`, await ensureWorkload(plan, opts.cache, log));
 // A two-file folder: the CLI's folder check and the warm-up uploads.
 const probe = { dir: join(workDir, 'probe', 'probe'), count: 2, bytes: 2048 };
 mkdirSync(probe.dir, { recursive: true });
@@ -152,14 +160,7 @@ try {
   const { server } = rgw;
   log(`RGW on ${server.endpoint} in ${FOLDERS_RGW_DIR}`);
   const bucket = 'hoist-bench-folders';
-  const s3 = new S3Client({
-    region: server.region,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = benchS3Client(server);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const ctx = { root, workDir, server, bucket, hoistVersion, partSize: config.partSize, concurrency: config.concurrency, file: probe.dir };
 
@@ -202,8 +203,8 @@ try {
   }
 
   for (const [mode] of modes) {
-    for (const plan of plans) {
-      const dir = dirs.get(plan.id);
+    for (const plan of plansFor(mode)) {
+      const dir = dirs.get(`${plan.id}/${plan.count}`);
       const scenario = {
         workload: plan.id,
         label: plan.label,

@@ -12,6 +12,7 @@
 // swallowing everything at loopback speed. Each connection's bytes leave in
 // order from one FIFO with one timer (separate timers could reorder them).
 import { connect, createServer } from 'node:net';
+import { tieSockets } from './socket-pair.mjs';
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -85,23 +86,10 @@ export async function startLinkProxy(target, { delayMs = 40, mbitPerSecond = 100
       carry(client, upstream, up, { delayMs, queueMs, earliest: () => openedAt }),
       carry(upstream, client, down, { delayMs, queueMs, earliest: () => 0 }),
     ];
-    const destroy = () => {
-      for (const stop of stops) stop();
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
     // Errors end both sides; a clean close of one side only ends the other once its queue is delivered.
-    client.on('error', destroy);
-    upstream.on('error', destroy);
-    let closed = 0;
-    const onClose = () => {
-      closed += 1;
-      if (closed === 2) destroy();
-    };
-    client.on('close', onClose);
-    upstream.on('close', onClose);
+    tieSockets(client, upstream, sockets, () => {
+      for (const stop of stops) stop();
+    });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

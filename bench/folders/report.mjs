@@ -61,7 +61,8 @@ function target(name, actual, needed, unit, atLeast) {
 export function evaluateTargets(results) {
   const targets = [];
   for (const mode of results.config.link ? ['direct', 'link'] : ['direct']) {
-    const through = mode === 'link' ? ', through the link' : '';
+    const linkScale = results.config.linkScale ?? results.config.scale;
+    const through = mode === 'link' ? `, through the link${linkScale !== results.config.scale ? ' (scaled)' : ''}` : '';
     for (const id of ['A', 'B', 'C']) {
       const scenario = results.scenarios.find((candidate) => candidate.workload === id && candidate.mode === mode);
       const hoist = scenario?.medians.hoist;
@@ -85,7 +86,7 @@ const sig = (value) => (!Number.isFinite(value) ? '–' : value >= 100 ? value.t
 function scenarioTable(scenario, results) {
   const peer = fasterPeer(scenario);
   const lines = [
-    `### ${scenario.workload}: ${scenario.label}${scenario.mode === 'link' ? `, through the link` : ''}`,
+    `### ${scenario.workload}: ${scenario.label}${scenario.mode === 'link' ? `, through the link` : ''}${scaledNote(scenario, results.config)}`,
     '',
     `${scenario.count.toLocaleString('en-US')} files, ${(scenario.totalBytes / MiB).toFixed(1)} MiB. Medians over the runs that uploaded everything.`,
     '',
@@ -127,6 +128,12 @@ function scenarioTable(scenario, results) {
   return lines.join('\n');
 }
 
+/** A scenario smaller than its workload (--scale, --link-scale) says so where its figures are. */
+function scaledNote(scenario, config) {
+  const scale = scenario.mode === 'link' ? (config.linkScale ?? config.scale) : config.scale;
+  return scale === 1 ? '' : ` (scaled: the first ${scenario.count.toLocaleString('en-US')} files, --${scenario.mode === 'link' && config.linkScale !== undefined ? 'link-' : ''}scale ${scale})`;
+}
+
 function targetLine(t) {
   if (t.status === 'not measured') return `- ${t.name}: **not measured**`;
   const value = (v) => `${sig(v)} ${t.unit}`;
@@ -155,7 +162,10 @@ export function markdown(results, resultsFile, profile) {
     '- **CPU ms/file**: user + system CPU of the client\'s process tree (GNU time), from its start to its exit, per file.',
     '- **peak RSS**: the largest resident set of the client\'s processes (GNU time `%M`).',
     ...(config.link
-      ? [`- **through the link**: via a proxy adding ${link.delayMs} ms each way (and the handshake's round trip to each new connection) and capping each direction at ${link.mbitPerSecond} Mbit/s, shared by all connections (bench/folders/link-proxy.mjs).`]
+      ? [
+          `- **through the link**: via a proxy adding ${link.delayMs} ms each way (and the handshake's round trip to each new connection) and capping each direction at ${link.mbitPerSecond} Mbit/s, shared by all connections (bench/folders/link-proxy.mjs).` +
+            ((config.linkScale ?? config.scale) !== config.scale ? ` The link scenarios use the first files of each folder only (--link-scale ${config.linkScale}): at ${link.mbitPerSecond} Mbit/s the whole photo folder takes minutes per run.` : ''),
+        ]
       : []),
     '',
     '## Targets',
@@ -178,7 +188,7 @@ export function markdown(results, resultsFile, profile) {
     `- OS: ${machine.os}, Linux ${machine.kernel}; Node ${machine.node}`,
     `- S3 server: ${machine.server}`,
     '',
-    `Run it: \`npm run bench:folders -- [--workloads A,B,C] [--reps 3] [--scale 1] [--link] [--out DIR] [--cache DIR] [--clients aws-cli,rclone,hoist] [--hoist-via auto|cli|headless]\`. The folders are generated once into the cache directory ` +
+    `Run it: \`npm run bench:folders -- [--workloads A,B,C] [--reps 3] [--scale 1] [--link] [--link-scale 0.1] [--out DIR] [--cache DIR] [--clients aws-cli,rclone,hoist] [--hoist-via auto|cli|headless]\`. The folders are generated once into the cache directory ` +
       '(`~/.cache/hoist-bench/folders`; about 3.8 GiB at full scale) and reused. It starts its own RGW (in `/tmp/hoist-bench-folders-rgw`, port 7680 or the next free one) ' +
       'and stops it at the end. aws-cli and rclone come from Debian: `apt-get install -y awscli rclone`. `--report-only` writes this page again from the saved results.',
     '',

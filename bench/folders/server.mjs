@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 
 export const FOLDERS_RGW_DIR = process.env.HOIST_BENCH_FOLDERS_RGW_DIR ?? '/tmp/hoist-bench-folders-rgw';
 export const FOLDERS_RGW_PORT = Number(process.env.HOIST_BENCH_FOLDERS_RGW_PORT ?? 7680);
@@ -88,4 +88,16 @@ export async function emptyPrefix(s3, bucket, prefix) {
   for (const upload of Uploads) await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
   // RGW frees deleted data in a GC pass every 30 s; running it now keeps that pass out of the next measurement.
   spawnSync('radosgw-admin', ['gc', 'process', '--include-all'], { env: { ...process.env, CEPH_CONF: join(FOLDERS_RGW_DIR, 'ceph.conf') }, stdio: 'ignore' });
+}
+
+/** The benchmark's own S3 client for the server (listings, cleaning up): checksums only where S3 requires them, as the clients measured send. */
+export function benchS3Client(server) {
+  return new S3Client({
+    region: server.region,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
