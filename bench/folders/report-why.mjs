@@ -2,6 +2,8 @@
 // goes on a folder of small files (from bench/results/folders-profile.json,
 // written by npm run bench:folders-profile), and, for each missed target, why,
 // in sentences made from the run's own figures.
+import { planWorkload } from './workloads.mjs';
+
 const PEERS = ['aws-cli', 'rclone'];
 
 const pct = (value) => `${Math.round(value * 100)}%`;
@@ -37,16 +39,20 @@ export function profileSection(saved) {
 }
 
 /**
- * For each scenario where Hoist is not 1.2 × the faster peer: what held every
- * client back, from the run's own figures. The client and the server share
- * the machine's cores, so the sentence turns on how busy those cores were
- * during Hoist's runs (client CPU + server CPU over the wall time): near all of
- * them, the run is CPU-bound and only less CPU per file (client or server)
- * goes faster; with cores to spare, each file's time is mostly waiting (on
- * the server's disk, or on the link), which no client shortens at the same
+ * For each scenario where Hoist is not 1.2 × the faster peer: what held it
+ * back, from the run's own figures, in the first of these that applies.
+ * Through the link, a peer already near the link's cap leaves no room for
+ * anyone to be 1.2 × faster. The client and the server share the machine's
+ * cores, so next the sentence turns on how busy those cores were during
+ * Hoist's runs (client CPU + server CPU over the wall time): busy, and Hoist
+ * costing more CPU per file (its own or the server's) than the peer, that
+ * difference is the speed lost, and the profile of the same workload (if
+ * one was made) says where Hoist's goes; busy otherwise, the run is
+ * CPU-bound; with cores to spare, each file's time is mostly waiting (on the
+ * server's disk, or on the link), which no client shortens at the same
  * number of requests in flight.
  */
-export function whySection(results) {
+export function whySection(results, savedProfile) {
   const lines = [];
   const cores = results.machine?.cores ?? 2;
   const inFlight = results.config?.concurrency ?? 4;
@@ -56,29 +62,51 @@ export function whySection(results) {
     if (!hoist?.filesPerSecond || !peer) continue;
     const ratio = hoist.filesPerSecond / peer.medians.filesPerSecond;
     if (ratio >= 1.2) continue;
-    const perFile = (m, seconds) => (seconds * 1000) / (m.filesPerSecond * m.wallSeconds);
     const cpu = (id) => {
       const m = scenario.medians[id];
       if (!Number.isFinite(m?.cpuSeconds)) return undefined;
-      return { id, client: perFile(m, m.cpuSeconds), server: Number.isFinite(m.serverCpuSeconds) ? perFile(m, m.serverCpuSeconds) : undefined };
+      const perFile = (seconds) => (seconds * 1000) / (m.filesPerSecond * m.wallSeconds);
+      return { id, client: perFile(m.cpuSeconds), server: Number.isFinite(m.serverCpuSeconds) ? perFile(m.serverCpuSeconds) : undefined };
     };
     const clients = Object.keys(scenario.medians).map(cpu).filter(Boolean);
+    const mine = clients.find((entry) => entry.id === 'hoist');
+    const theirs = clients.find((entry) => entry.id === peer.id);
+    const figures = `CPU ms per file, client / server: ${clients.map((entry) => `${entry.id} ${entry.client.toFixed(2)} / ${entry.server === undefined ? '–' : entry.server.toFixed(2)}`).join(', ')}.`;
     const busy = Number.isFinite(hoist.serverCpuSeconds) ? (hoist.cpuSeconds + hoist.serverCpuSeconds) / hoist.wallSeconds / cores : undefined;
-    const msPerFileInFlight = (inFlight * 1000) / hoist.filesPerSecond;
-    const hoistServer = clients.find((entry) => entry.id === 'hoist')?.server;
-    const figures =
-      `CPU ms per file, client / server: ${clients.map((entry) => `${entry.id} ${entry.client.toFixed(2)} / ${entry.server === undefined ? '–' : entry.server.toFixed(2)}`).join(', ')}.`;
-    const limit =
-      busy === undefined
-        ? ''
-        : busy >= 0.9
-          ? ` During Hoist's runs the ${cores} cores were ${pct(busy)} busy: the run is CPU-bound, and only less CPU per file, Hoist's own or what its requests cost the server, makes it faster.`
-          : ` During Hoist's runs the ${cores} cores were only ${pct(busy)} busy: with ${inFlight} requests in flight, each file took ${msPerFileInFlight.toFixed(1)} ms from request to answer` +
-            (hoistServer === undefined ? '' : `, of which the server's CPU was ${hoistServer.toFixed(1)} ms`) +
-            (scenario.mode === 'link' ? ': the rest is the link (its round trip and its cap), the same for every client.' : ': the rest is the server waiting (on its disk, its own threads), the same for every client at the same concurrency.');
-    lines.push(`- **${scenario.workload}${scenario.mode === 'link' ? ', through the link' : ''}** (${scenario.label}): Hoist reached ${ratio.toFixed(2)} × ${peer.id}'s files per second. ${figures}${limit}`);
+    const capMBps = results.config?.linkParams ? results.config.linkParams.mbitPerSecond / 8 : undefined;
+    const costlier = mine?.server !== undefined && theirs?.server !== undefined && mine.client + mine.server > theirs.client + theirs.server;
+    let limit = '';
+    if (scenario.mode === 'link' && capMBps && peer.medians.mbPerSecond >= 0.9 * capMBps) {
+      limit = ` ${peer.id} already moved ${pct(peer.medians.mbPerSecond / capMBps)} of the link's ${results.config.linkParams.mbitPerSecond} Mbit/s (Hoist ${pct(hoist.mbPerSecond / capMBps)}): the cap, not a client, decides, and no client can be 1.2 × faster than one at the cap.`;
+    } else if (busy !== undefined && busy >= 0.8 && costlier) {
+      limit =
+        ` During Hoist's runs the ${cores} cores were ${pct(busy)} busy, and each file cost ${(mine.client + mine.server).toFixed(1)} ms of CPU in all against ${(theirs.client + theirs.server).toFixed(1)} for ${peer.id} ` +
+        `(server ${mine.server.toFixed(1)} against ${theirs.server.toFixed(1)}${hasPartSizedFiles(scenario.workload, results.config?.partSize) ? `; files of at least the part size go as multipart uploads, which cost the server more than ${peer.id}'s one PutObject each` : ''})` +
+        `: on shared cores that difference is the speed lost.${profileHint(savedProfile, scenario.workload)}`;
+    } else if (busy !== undefined && busy >= 0.9) {
+      limit = ` During Hoist's runs the ${cores} cores were ${pct(busy)} busy: the run is CPU-bound, and only less CPU per file, Hoist's own or what its requests cost the server, makes it faster.`;
+    } else if (busy !== undefined) {
+      limit =
+        ` During Hoist's runs the ${cores} cores were only ${pct(busy)} busy: with ${inFlight} requests in flight, each file took ${((inFlight * 1000) / hoist.filesPerSecond).toFixed(1)} ms from request to answer` +
+        (mine?.server === undefined ? '' : `, of which the server's CPU was ${mine.server.toFixed(1)} ms`) +
+        (scenario.mode === 'link' ? ': the rest is the link (its round trip and its cap), the same for every client.' : ': the rest is the server waiting (on its disk, its own threads), the same for every client at the same concurrency.');
+    }
+    lines.push(`- **${scenario.workload}${scenario.mode === 'link' ? ', through the link' : ''}** (${scenario.label}): Hoist reached ${ratio.toFixed(2)} × ${peer.id}'s files and bytes per second. ${figures}${limit}`);
   }
   return lines.length ? ['## Why the missed targets are missed', '', ...lines, ''] : [];
+}
+
+/** Whether the workload has files that Hoist sends as multipart uploads (at least the part size). */
+function hasPartSizedFiles(workload, partSize) {
+  return partSize !== undefined && planWorkload(workload, 1).files.some((file) => file.size >= partSize);
+}
+
+/** Where the profile of the same workload says Hoist's main thread went, besides waiting: its three largest shares. */
+function profileHint(saved, workload) {
+  const profile = saved?.profiles?.find((entry) => entry.workload === workload);
+  if (!profile) return '';
+  const busiest = profile.categories.filter((entry) => !entry.name.startsWith('idle')).slice(0, 3);
+  return ` Its profile (below) puts the main thread's time first in ${busiest.map((entry) => `${entry.name.split(' (')[0]} (${entry.msPerFile.toFixed(1)} ms per file)`).join(', ')}.`;
 }
 
 /** The peer with the most files per second in a scenario. */

@@ -176,7 +176,7 @@ export function markdown(results, resultsFile, profile) {
     '',
     results.scenarios.map((scenario) => scenarioTable(scenario, results)).join('\n\n'),
     '',
-    ...whySection(results),
+    ...whySection(results, profile),
     ...profileSection(profile),
     '## How each client was run',
     '',
