@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run cli -- <command>`: builds the CLI bundle when a source is newer, then runs it.
 import { buildTarget, isStale, targets } from './build.mjs';
 import { join, dirname } from 'node:path';

@@ -62,7 +62,9 @@ describe('parseCliArgs: options', () => {
 
   it('reads every option', () => {
     const { options } = parseCliArgs([
-      'resume',
+      'upload',
+      'f',
+      's3://bkt/k',
       '--state-dir',
       '/tmp/state',
       '--endpoint',
@@ -86,8 +88,6 @@ describe('parseCliArgs: options', () => {
       '2d',
       '--rollover-window',
       '1d',
-      '--expiry-warning',
-      '6h',
       '--json',
     ]);
     expect(options).toEqual({
@@ -103,7 +103,7 @@ describe('parseCliArgs: options', () => {
       onChange: 'reuse',
       expiryMs: 2 * 86_400_000,
       rolloverWindowMs: 86_400_000,
-      expiryWarningMs: 6 * 3_600_000,
+      expiryWarningMs: 24 * 3_600_000,
       json: true,
     });
   });
@@ -125,7 +125,7 @@ describe('parseCliArgs: options', () => {
   });
 
   it('accepts --opt=value and plain byte counts for --part-size', () => {
-    const { options } = parseCliArgs(['status', '--part-size=5242880', '--concurrency=2']);
+    const { options } = parseCliArgs(['upload', 'f', 's3://bkt/k', '--part-size=5242880', '--concurrency=2']);
     expect(options.partSize).toBe(5 * MiB);
     expect(options.concurrency).toBe(2);
   });
@@ -192,8 +192,9 @@ describe('USAGE', () => {
 
 describe('parseCliArgs: expiry options', () => {
   it('--expiry takes a duration or never; --rollover-window and --expiry-warning take durations', () => {
-    const { options } = parseCliArgs(['resume', '--expiry', '3d', '--rollover-window', '12h', '--expiry-warning', '90m']);
-    expect(options).toMatchObject({ expiryMs: 3 * 86_400_000, rolloverWindowMs: 12 * 3_600_000, expiryWarningMs: 90 * 60_000 });
+    const { options } = parseCliArgs(['resume', '--expiry', '3d', '--rollover-window', '12h']);
+    expect(options).toMatchObject({ expiryMs: 3 * 86_400_000, rolloverWindowMs: 12 * 3_600_000 });
+    expect(parseCliArgs(['status', '--expiry-warning', '90m']).options.expiryWarningMs).toBe(90 * 60_000);
     expect(parseCliArgs(['resume', '--expiry', 'never']).options.expiryMs).toBeNull();
     expect(parseCliArgs(['resume', '--rollover-window', '0s']).options.rolloverWindowMs).toBe(0);
     expect(parseCliArgs(['status']).options).toMatchObject({ expiryMs: undefined, rolloverWindowMs: undefined, expiryWarningMs: 24 * 3_600_000 });
@@ -203,5 +204,24 @@ describe('parseCliArgs: expiry options', () => {
     expect(usageErrorOf(['resume', '--expiry', 'soon'])).toBe('--expiry: "soon" is not a duration (try 7d, 12h or 30m)');
     expect(usageErrorOf(['resume', '--rollover-window', '2 days'])).toMatch(/^--rollover-window: "2 days" is not a duration/);
     expect(usageErrorOf(['status', '--expiry-warning', '1w'])).toMatch(/^--expiry-warning: "1w"/);
+  });
+});
+
+describe('parseCliArgs: no option is silently ignored', () => {
+  it('refuses an option the command does not use, naming both', () => {
+    expect(usageErrorOf(['status', '--concurrency', '2'])).toBe('--concurrency does nothing for `hoist status` (see hoist --help for what it applies to); leave it out');
+    expect(usageErrorOf(['upload', 'f', 's3://bkt/k', '--expiry-warning', '1h'])).toMatch(/^--expiry-warning does nothing for `hoist upload`/);
+    expect(usageErrorOf(['cancel', 'abc', '--verify', 'all'])).toMatch(/^--verify does nothing for `hoist cancel`/);
+    expect(usageErrorOf(['orphans', 's3://bkt', '--part-size', '8MiB'])).toMatch(/^--part-size does nothing for `hoist orphans`/);
+  });
+
+  it('reads which options were typed, not those a default filled in', () => {
+    expect([...parseCliArgs(['status']).given]).toEqual([]);
+    expect([...parseCliArgs(['resume', '--path-style', '--on-change=reuse']).given].sort()).toEqual(['on-change', 'path-style']);
+  });
+
+  it('lets resume, cancel and status take what an upload recorded (checked against the records when they are read)', () => {
+    expect(parseCliArgs(['resume', '--endpoint', 'http://h:1', '--region', 'r', '--path-style', '--part-size', '8MiB', '--if-exists', 'fail']).command).toEqual({ name: 'resume' });
+    expect(parseCliArgs(['status', '--path-style']).command).toEqual({ name: 'status' });
   });
 });

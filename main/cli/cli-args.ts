@@ -5,6 +5,7 @@ import type { S3Location } from '../../shared/domain/s3-url.ts';
 import { parseDuration, parseOrphansCommand, rejectStrayOrphanFlags } from './orphans-args.ts';
 import type { OrphanFlags, OrphansCommand } from './orphans-args.ts';
 import type { IfExists } from '../engine/ports/folder-store.ts';
+import { unusedOption } from './option-scope.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -100,13 +101,16 @@ function duration(text: string | undefined, flag: string): number | undefined {
   return ms;
 }
 
-export function parseCliArgs(argv: readonly string[]): { command: Command; options: CliOptions } {
+/** `given`: the long names of the options typed (not filled in by a default). */
+export function parseCliArgs(argv: readonly string[]): { command: Command; options: CliOptions; given: ReadonlySet<string> } {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
+      // Which options were typed, as opposed to filled in by a default: only those can be refused as unused.
+      tokens: true,
       options: {
         'state-dir': { type: 'string' },
         endpoint: { type: 'string' },
@@ -169,10 +173,14 @@ export function parseCliArgs(argv: readonly string[]): { command: Command; optio
     ifExists: ifExists as CliIfExists | undefined,
     json: values.json ?? false,
   };
-  if (values.help) return { command: { name: 'help' }, options };
+  const given = new Set(parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
+  if (values.help) return { command: { name: 'help' }, options, given };
   const orphanFlags = { abort: values.abort, abortAll: values['abort-all'] ?? false, olderThan: values['older-than'], adopt: values.adopt };
   rejectStrayOrphanFlags(positionals[0], orphanFlags, (message) => new UsageError(message));
-  return { command: parseCommand(positionals, orphanFlags), options };
+  const command = parseCommand(positionals, orphanFlags);
+  const unused = unusedOption(command.name, given);
+  if (unused) throw new UsageError(unused);
+  return { command, options, given };
 }
 
 function parseCommand(positionals: readonly string[], orphanFlags: OrphanFlags): Command {

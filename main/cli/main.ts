@@ -13,6 +13,8 @@ import { printStatus, ProgressLine } from './cli-output.ts';
 import { cliTarget, orphansCommand } from './orphans-command.ts';
 import { resumeWithChoice, runWithChoice } from './on-change.ts';
 import { rebuildAfterRecovery, writerOf } from './state-recovery.ts';
+import { misdirectedOption } from './command-targets.ts';
+import { invokedAs } from './invoked-as.ts';
 import { reportFolders, resumeFolders, uploadFolder } from './folder-command.ts';
 import type { FolderResult } from '../engine/folders/folder-uploads.ts';
 
@@ -31,8 +33,9 @@ function fail(message: string): never {
 export async function main(argv: readonly string[]): Promise<number> {
   let command: Command;
   let options: CliOptions;
+  let given: ReadonlySet<string>;
   try {
-    ({ command, options } = parseCliArgs(argv));
+    ({ command, options, given } = parseCliArgs(argv));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`hoist: ${error.message}\n\n${USAGE}\n`);
@@ -71,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const onSignal = (): void => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
-    process.stderr.write('\nhoist: stopping; state is recorded, run `hoist resume` to continue\n');
+    process.stderr.write(`\nhoist: stopping; state is recorded, run \`${invokedAs()} resume\` to continue\n`);
     void services.engine.shutdown();
     void services.folders.shutdown();
   };
@@ -79,6 +82,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
+    // Read from the records, so only now: an option that differs from what the uploads recorded would be ignored.
+    const misdirected = misdirectedOption(command, given, options, services);
+    if (misdirected) {
+      process.stderr.write(`hoist: ${misdirected}\n`);
+      return EXIT_USAGE;
+    }
     const code = await runCommand(command, options, services);
     return interrupted ? EXIT_INTERRUPTED : code;
   } finally {

@@ -5,6 +5,7 @@ import type { TargetConfig } from '../engine/ports/records.ts';
 import type { Services } from '../services.ts';
 import type { CliOptions } from './cli-args.ts';
 import type { OrphansCommand } from './orphans-args.ts';
+import { invokedAs } from './invoked-as.ts';
 
 /** The target given on the command line, as `upload` uses it. */
 export function cliTarget(options: CliOptions): TargetConfig {
@@ -55,7 +56,7 @@ export async function orphansCommand(command: OrphansCommand, options: CliOption
   const found = await findServerUpload(scope, action.uploadId);
   if (!found) throw new Error(`no unfinished upload ${action.uploadId} under ${where}`);
   if (action.kind === 'abort') {
-    if (found.hoistId) throw new Error(`upload ${found.uploadId} is Hoist upload ${found.hoistId}; use \`hoist cancel ${found.hoistId}\``);
+    if (found.hoistId) throw new Error(`upload ${found.uploadId} is Hoist upload ${found.hoistId}; use \`${invokedAs()} cancel ${found.hoistId}\``);
     await abortUploads(objects, bucket, [found]);
     out(`aborted ${found.uploadId} s3://${bucket}/${found.key}`);
     return 0;
@@ -63,8 +64,12 @@ export async function orphansCommand(command: OrphansCommand, options: CliOption
 
   const path = resolve(action.path);
   const outcome = await services.engine.adoptFromServer({ path, location: { bucket, key: found.key }, target }, found.uploadId);
-  if ('reason' in outcome) throw new Error(`cannot adopt ${found.uploadId}: ${outcome.reason}`);
+  if ('reason' in outcome) {
+    // The engine names each upload it looked at; this one is already named once.
+    const own = `${found.uploadId}: `;
+    throw new Error(`cannot adopt ${found.uploadId}: ${outcome.reason.startsWith(own) ? outcome.reason.slice(own.length) : outcome.reason}`);
+  }
   if (options.json) out(JSON.stringify({ id: outcome.record.id, uploadId: outcome.uploadId, partsVerified: outcome.partsVerified }));
-  else out(`adopted ${outcome.uploadId} as ${outcome.record.id} (${outcome.partsVerified} parts verified); run \`hoist resume\` to finish it`);
+  else out(`adopted ${outcome.uploadId} as ${outcome.record.id} (${outcome.partsVerified} parts verified); run \`${invokedAs()} resume\` to finish it`);
   return 0;
 }
