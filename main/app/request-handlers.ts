@@ -117,8 +117,9 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
       if (inUse > 0) throw new UserFacingError('failed', `${inUse} unfinished uploads use this target; finish or cancel them first`);
       const folders = app.folders.unfinishedFor(id);
       if (folders > 0) throw new UserFacingError('failed', `${folders} unfinished folder uploads use this target; finish or cancel them first`);
-      app.deps.config.removeTarget(id);
+      // The key first: a key file that cannot be rewritten stops the removal before anything changed.
       host.secrets.delete(id);
+      app.deps.config.removeTarget(id);
       engine.targetsChanged();
       return OK;
     },

@@ -40,11 +40,24 @@ export class EncryptedFileSecretStore implements SecretStore {
     private readonly cipher: Cipher,
   ) {}
 
+  /** Undefined as well when the file cannot be read: the target then has no stored key (see set for why that is not written back). */
   get(targetId: string): string | undefined {
-    const encrypted = this.read()[targetId];
+    let all: Record<string, string>;
+    try {
+      all = this.read();
+    } catch {
+      return undefined;
+    }
+    const encrypted = all[targetId];
     return encrypted === undefined ? undefined : this.cipher.decrypt(Buffer.from(encrypted, 'base64'));
   }
 
+  /**
+   * Rewrites the whole file: so it first reads every other target's key, and
+   * a file it cannot read (damaged, unreadable, not a file) stops it with the
+   * reason instead of being replaced by this one key, which would drop all
+   * the others. The file is left as it is for the user to repair or move.
+   */
   set(targetId: string, secret: string): void {
     this.write({ ...this.read(), [targetId]: this.cipher.encrypt(secret).toString('base64') });
   }
@@ -55,12 +68,24 @@ export class EncryptedFileSecretStore implements SecretStore {
     this.write(all);
   }
 
+  /** Every stored key; {} only when there is no file yet. Throws, naming the file, when it cannot be read. */
   private read(): Record<string, string> {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>;
-    } catch {
-      return {};
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new Error(`the saved secret keys in ${this.file} cannot be read (${(error as Error).message}); nothing was changed: repair or move the file, then try again`, { cause: error });
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      parsed = error;
+    }
+    const valid = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !(parsed instanceof Error) && Object.values(parsed).every((value) => typeof value === 'string');
+    if (!valid) throw new Error(`the saved secret keys in ${this.file} are damaged (not the JSON Hoist writes); nothing was changed: repair or move the file, then try again`);
+    return parsed as Record<string, string>;
   }
 
   private write(all: Record<string, string>): void {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StateStoreFullError } from '../engine/errors.ts';
@@ -27,8 +27,12 @@ function isCorruption(error: unknown): boolean {
 
 /** Opens (creating if needed) the state database at `file` and brings its schema up to date. */
 export function openStateDatabase(file: string): Database.Database {
-  // The state holds bucket names and local paths: keep the directory private.
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // The state holds bucket names, local paths and access key ids: keep the directory private.
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // mkdir's mode only applies to a directory it creates: one made by an older version, or by hand, is fixed here.
+    makePrivate(dirname(file), 0o700);
+  }
 
   let db: Database.Database;
   try {
@@ -38,6 +42,9 @@ export function openStateDatabase(file: string): Database.Database {
   }
   try {
     db.pragma('journal_mode = WAL');
+    // SQLite creates files 0644 (less the umask) and gives the WAL and shared-memory files the database's mode:
+    // set on the database, and on the two files in case an older version left them readable.
+    if (file !== ':memory:') for (const path of [file, `${file}-wal`, `${file}-shm`]) makePrivate(path, 0o600);
     // WAL with synchronous = NORMAL may lose the last commits on power loss.
     // The engine records a part's MD5 before sending it and relies on that
     // record surviving a crash; FULL syncs the WAL on every commit, and the
@@ -74,4 +81,17 @@ export function openStateDatabase(file: string): Database.Database {
 function limitPagesForTests(db: Database.Database): void {
   const limit = Number(process.env.HOIST_TEST_MAX_PAGE_COUNT);
   if (Number.isInteger(limit) && limit > 0) db.pragma(`max_page_count = ${limit}`);
+}
+
+/**
+ * Best effort: a file that is not there yet is made with the database's mode
+ * later, and one owned by another user (a state directory shared on purpose)
+ * cannot be changed by us, and is not a reason to refuse to start.
+ */
+function makePrivate(path: string, mode: number): void {
+  try {
+    chmodSync(path, mode);
+  } catch {
+    // See above.
+  }
 }

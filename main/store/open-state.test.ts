@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -166,5 +166,20 @@ describe('openState and the writer lock', () => {
     raw.close();
     expect(() => open('hoist upload')).toThrow(StateDatabaseTooNewError);
     expect(() => open('hoist upload')).toThrow(StateDatabaseTooNewError);
+  });
+});
+
+describe('openState: a private state directory', () => {
+  it('makes the directory 0700 and the database, its WAL and shared memory 0600, also where an older version left them open', () => {
+    open().close();
+    opened.splice(0);
+    chmodSync(dir, 0o755);
+    for (const name of [DB, `${DB}-wal`, `${DB}-shm`]) if (existsSync(join(dir, name))) chmodSync(join(dir, name), 0o644);
+    writeFileSync(join(dir, `${DB}-wal`), '', { flag: 'a' });
+    chmodSync(join(dir, `${DB}-wal`), 0o644);
+    open();
+    const mode = (name: string) => statSync(join(dir, name)).mode & 0o777;
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect([DB, `${DB}-wal`, `${DB}-shm`].map(mode)).toEqual([0o600, 0o600, 0o600]);
   });
 });
