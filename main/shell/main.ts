@@ -116,7 +116,7 @@ function runShell(): void {
     const power = new PowerGuard({ start: () => powerSaveBlocker.start('prevent-app-suspension'), stop: (id) => powerSaveBlocker.stop(id) });
     const refresh = throttle(() => {
       const views = hoist.views();
-      tray.render(trayView(views, { now: Date.now(), expiryWarningHours: hoist.settings().expiryWarningHours }));
+      tray.render(trayView(views, { now: Date.now(), expiryWarningHours: hoist.settings().expiryWarningHours }, hoist.folders.views()));
       power.update(views.some((view) => view.state === 'uploading') || hoist.folders.anyRunning());
     }, 1000);
     const unsubscribe = hoist.on(() => refresh.schedule());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UploadView } from '../ipc-contract.ts';
+import type { FolderView } from '../ipc-folder-schemas.ts';
 import { MiB } from './units.ts';
 import { isExpiringSoon, trayView } from './tray-view.ts';
 import type { TrayViewOptions } from './tray-view.ts';
@@ -181,5 +182,57 @@ describe('trayView numbers and formatting', () => {
       ['open', 'Open Hoist'],
       ['quit', 'Quit'],
     ]);
+  });
+});
+
+function folder(patch: Partial<FolderView> = {}): FolderView {
+  const count = (files: number, bytes: number) => ({ files, bytes });
+  const none = count(0, 0);
+  return {
+    id: 'f1',
+    path: '/data/photos',
+    bucket: 'bucket',
+    prefix: 'photos/',
+    endpoint: null,
+    region: 'us-east-1',
+    targetId: 't1',
+    state: 'sending',
+    totals: { pending: count(6, 60 * MiB), sending: count(1, 10 * MiB), done: count(3, 30 * MiB), there: none, failed: none, changed: none, removed: none, problem: none, differs: none, kept: none },
+    walking: false,
+    running: true,
+    startedAt: '2030-01-10T11:00:00.000Z',
+    updatedAt: '2030-01-10T11:59:00.000Z',
+    walkedAt: '2030-01-10T11:00:01.000Z',
+    completedAt: null,
+    lastError: null,
+    differing: 0,
+    bytesInFlight: 0,
+    bytesSent: 30 * MiB,
+    speed: 2 * MiB,
+    etaSeconds: 35,
+    ...patch,
+  };
+}
+
+describe('trayView with folders', () => {
+  it('counts a folder as one entry, its files’ bytes sent as done, and its speed', () => {
+    const view = trayView([upload({ state: 'paused', bytesDone: 50 * MiB })], OPTIONS, [folder()]);
+    expect(view.state).toBe('uploading');
+    expect(view.menu).toMatchObject({ files: '2 files: 1 uploading, 1 paused', percent: 40, speed: '2.0 MiB/s' });
+    expect(enabled(view)).toMatchObject({ pauseAll: true, resumeAll: true });
+  });
+
+  it('a folder waiting for a run is waiting; paused, failed and finished ones are what they say', () => {
+    expect(trayView([], OPTIONS, [folder({ running: false })]).menu.files).toBe('1 file: 1 waiting');
+    expect(trayView([], OPTIONS, [folder({ state: 'paused', running: false })]).state).toBe('paused');
+    expect(trayView([], OPTIONS, [folder({ state: 'failed', running: false })]).state).toBe('attention');
+    expect(trayView([], OPTIONS, [folder({ state: 'completed', running: false })]).state).toBe('idle');
+  });
+
+  it('a folder asking about objects that differ needs the user', () => {
+    const view = trayView([], OPTIONS, [folder({ state: 'asking', running: false, differing: 2 })]);
+    expect(view.state).toBe('attention');
+    expect(view.menu.files).toBe('1 file: 1 waiting for your choice');
+    expect(view.tooltip).toBe('Hoist: 1 upload needs attention (1 waiting for your choice)');
   });
 });

@@ -1,4 +1,5 @@
 import type { UploadView } from '../ipc-contract.ts';
+import type { FolderView } from '../ipc-folder-schemas.ts';
 import { formatBytes, formatDuration } from './units.ts';
 
 /**
@@ -45,20 +46,46 @@ const HOUR_MS = 3600 * 1000;
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-export function isExpiringSoon(upload: UploadView, options: TrayViewOptions): boolean {
+export function isExpiringSoon(upload: Pick<UploadView, 'state' | 'expiresAt'>, options: TrayViewOptions): boolean {
   if (FINISHED.has(upload.state) || upload.expiresAt === null) return false;
   const expires = Date.parse(upload.expiresAt);
   return Number.isFinite(expires) && expires - options.now <= options.expiryWarningHours * HOUR_MS;
 }
 
-export function trayView(uploads: readonly UploadView[], options: TrayViewOptions): TrayView {
-  const unfinished = uploads.filter((upload) => !FINISHED.has(upload.state));
+/** What the tray reads of a row: an upload, or a folder as one entry (folderRow). */
+type TrayRow = Pick<UploadView, 'state' | 'bytesDone' | 'bytesTotal' | 'speed' | 'expiresAt'> & { asking?: boolean };
+
+/**
+ * A folder upload as one tray entry, in the states an upload has: walking or
+ * sending is uploading while a run goes on and waiting otherwise; one asking
+ * about objects that differ needs the user's choice (counted apart). Its
+ * files' bytes sent or already there are its bytes done.
+ */
+function folderRow(folder: FolderView): TrayRow {
+  const { totals } = folder;
+  const state: UploadView['state'] =
+    folder.state === 'completed' || folder.state === 'cancelled' || folder.state === 'paused' || folder.state === 'failed'
+      ? folder.state
+      : folder.state === 'asking'
+        ? 'conflict'
+        : folder.running
+          ? 'uploading'
+          : 'queued';
+  const bytesTotal = Object.values(totals).reduce((sum, count) => sum + count.bytes, 0);
+  return { state, bytesDone: totals.done.bytes + totals.there.bytes + folder.bytesInFlight, bytesTotal, speed: folder.speed, expiresAt: null, asking: folder.state === 'asking' };
+}
+
+export function trayView(uploads: readonly UploadView[], options: TrayViewOptions, folders: readonly FolderView[] = []): TrayView {
+  // The upload rows leave out a folder's big files (the app lists them under their folder): the folder is one entry.
+  const rows: TrayRow[] = [...uploads, ...folders.map(folderRow)];
+  const unfinished = rows.filter((upload) => !FINISHED.has(upload.state));
   const count = (state: UploadView['state']) => unfinished.filter((upload) => upload.state === state).length;
   const uploading = count('uploading');
   const queued = count('queued');
   const paused = count('paused');
   const failed = count('failed');
-  const conflict = count('conflict');
+  const asking = unfinished.filter((row) => row.asking === true).length;
+  const conflict = count('conflict') - asking;
   const missing = count('missing');
   const expiring = unfinished.filter((upload) => isExpiringSoon(upload, options)).length;
   const needing = unfinished.filter(
@@ -68,10 +95,10 @@ export function trayView(uploads: readonly UploadView[], options: TrayViewOption
   const state: TrayState =
     needing > 0 ? 'attention' : uploading + queued > 0 ? 'uploading' : unfinished.length > 0 && paused === unfinished.length ? 'paused' : 'idle';
 
-  const menu = summary(unfinished, { uploading, queued, paused, failed, conflict, missing, expiring });
+  const menu = summary(unfinished, { uploading, queued, paused, failed, conflict, asking, missing, expiring });
   return {
     state,
-    tooltip: tooltip(state, unfinished.length, menu, { failed, conflict, missing, expiring, needing }),
+    tooltip: tooltip(state, unfinished.length, menu, { failed, conflict, asking, missing, expiring, needing }),
     menu,
     items: [
       { id: 'pauseAll', label: 'Pause all', enabled: uploading + queued > 0 },
@@ -88,11 +115,13 @@ interface Counts {
   paused: number;
   failed: number;
   conflict: number;
+  /** Folders waiting for the user to choose about objects that differ. */
+  asking: number;
   missing: number;
   expiring: number;
 }
 
-function summary(unfinished: readonly UploadView[], counts: Counts): TrayMenuSummary {
+function summary(unfinished: readonly TrayRow[], counts: Counts): TrayMenuSummary {
   if (unfinished.length === 0) return { files: 'No uploads in progress', percent: null, speed: '', timeLeft: '' };
   const parts = [
     [counts.uploading, 'uploading'],
@@ -100,6 +129,7 @@ function summary(unfinished: readonly UploadView[], counts: Counts): TrayMenuSum
     [counts.paused, 'paused'],
     [counts.failed, 'failed'],
     [counts.conflict, 'changed on disk'],
+    [counts.asking, 'waiting for your choice'],
     [counts.missing, 'missing on disk'],
     [counts.expiring, 'expiring soon'],
   ]
@@ -126,7 +156,7 @@ function tooltip(
   state: TrayState,
   unfinished: number,
   menu: TrayMenuSummary,
-  counts: Pick<Counts, 'failed' | 'conflict' | 'missing' | 'expiring'> & { needing: number },
+  counts: Pick<Counts, 'failed' | 'conflict' | 'asking' | 'missing' | 'expiring'> & { needing: number },
 ): string {
   const progress = [menu.percent === null ? '' : `${menu.percent}%`, menu.speed, menu.timeLeft].filter(Boolean).join(' · ');
   switch (state) {
@@ -140,6 +170,7 @@ function tooltip(
       const reasons = [
         counts.failed ? `${counts.failed} failed` : '',
         counts.conflict ? `${counts.conflict} changed on disk` : '',
+        counts.asking ? `${counts.asking} waiting for your choice` : '',
         counts.missing ? `${counts.missing} missing on disk` : '',
         counts.expiring ? `${counts.expiring} expiring soon` : '',
       ].filter(Boolean);
