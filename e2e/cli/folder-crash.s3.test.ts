@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, integrityCheck, runCli, targetArgs } from '../support/cli-runner.ts';
 import { describePlan, runKillable } from '../support/crash-run.ts';
 import type { KillPlan } from '../support/crash-run.ts';
-import { PROBE_BODY } from '../../main/engine/capabilities/probe-body.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
-import { entries, localListing, makeFolder, serverListing } from '../support/folder-fixture.ts';
+import { entries, localListing, makeFolder, objectSends, serverListing } from '../support/folder-fixture.ts';
 import { listUnfinishedUploads, useTestWorkspace } from '../support/s3-fixture.ts';
 
 // A folder upload killed for real (SIGKILL, from inside at a named point or
@@ -38,18 +37,7 @@ function folderOf500(root: string): string {
 }
 
 /** PutObject requests per key, and UploadPart requests per key and part, through the proxy since `from`. */
-function sends(from: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const request of proxy.requests.slice(from)) {
-    if (request.operation !== 'PutObject' && request.operation !== 'UploadPart') continue;
-    // The capability probe's throwaway parts (a sentence each, on uploads aborted at once) are not the file's.
-    if (request.operation === 'UploadPart' && request.bodyLength >= 0 && request.bodyLength <= PROBE_BODY.length) continue;
-    const url = new URL(request.target, 'http://proxy.invalid');
-    const what = `${decodeURIComponent(url.pathname)}${request.operation === 'UploadPart' ? `#${url.searchParams.get('partNumber')}` : ''}`;
-    counts.set(what, (counts.get(what) ?? 0) + 1);
-  }
-  return counts;
-}
+const sends = (from: number) => objectSends(proxy.requests, from);
 
 const PLANS: KillPlan[] = [
   { kind: 'crash-at', point: 'folder-page-begun:2' },

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBE_BODY } from '../../main/engine/capabilities/probe-body.ts';
 import { overwritePage, rootPageOf } from '../../main/store/testing/damaged-database.ts';
 import { cliEnv, integrityCheck, runCli, targetArgs } from '../support/cli-runner.ts';
 import { runKillable } from '../support/crash-run.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
-import { entries, localListing, makeFolder, serverListing } from '../support/folder-fixture.ts';
+import { entries, localListing, makeFolder, objectSends, serverListing } from '../support/folder-fixture.ts';
 import { listUnfinishedUploads, useTestWorkspace } from '../support/s3-fixture.ts';
 
 // A folder upload killed for real (SIGKILL) midway, then its state database
@@ -38,19 +37,8 @@ function folderWithBigFiles(root: string): string {
   return makeFolder(root, files);
 }
 
-/** PutObject requests per key, and UploadPart requests per key and part ('key#n'), through the proxy since `from`. */
-function sends(from: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const request of proxy.requests.slice(from)) {
-    if (request.operation !== 'PutObject' && request.operation !== 'UploadPart') continue;
-    // The capability probe's throwaway parts (a sentence each, on uploads aborted at once) are not the folder's.
-    if (request.operation === 'UploadPart' && request.bodyLength >= 0 && request.bodyLength <= PROBE_BODY.length) continue;
-    const url = new URL(request.target, 'http://proxy.invalid');
-    const what = `${decodeURIComponent(url.pathname)}${request.operation === 'UploadPart' ? `#${url.searchParams.get('partNumber')}` : ''}`;
-    counts.set(what, (counts.get(what) ?? 0) + 1);
-  }
-  return counts;
-}
+/** PutObject requests per key, and UploadPart requests per key and part, through the proxy since `from`. */
+const sends = (from: number) => objectSends(proxy.requests, from);
 
 /** What the killed run had recorded as on the server (files sent or found there, big files' parts), as `sends` names them, and its big files' unfinished uploads. */
 function recordedBeforeDamage(dbFile: string, bucket: string): { sent: string[]; unfinishedChildren: number } {

@@ -5,6 +5,8 @@ import { mkdirSync, readdirSync, readFileSync, lstatSync, writeFileSync } from '
 import { dirname, join, relative, sep } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { PROBE_BODY } from '../../main/engine/capabilities/probe-body.ts';
+import type { ProxiedRequest } from './fault-proxy.ts';
 import { objectDigest } from './s3-fixture.ts';
 
 /** Writes each file (path relative to root → size) with random bytes; returns the root. */
@@ -54,4 +56,22 @@ export async function serverListing(client: S3Client, bucket: string, prefix: st
 /** Sorted entries, for comparing two listings with a readable diff. */
 export function entries(listing: Map<string, { size: number; sha256: string }>): Array<[string, { size: number; sha256: string }]> {
   return [...listing.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * How many times each object was sent through a proxy, from request `from`
+ * on: PutObject per key, UploadPart per key and part ('key#n'). The capability
+ * probe's throwaway parts (a sentence each, on uploads aborted at once) are
+ * not the folder's, and are left out.
+ */
+export function objectSends(requests: readonly ProxiedRequest[], from: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const request of requests.slice(from)) {
+    if (request.operation !== 'PutObject' && request.operation !== 'UploadPart') continue;
+    if (request.operation === 'UploadPart' && request.bodyLength >= 0 && request.bodyLength <= PROBE_BODY.length) continue;
+    const url = new URL(request.target, 'http://proxy.invalid');
+    const what = `${decodeURIComponent(url.pathname)}${request.operation === 'UploadPart' ? `#${url.searchParams.get('partNumber')}` : ''}`;
+    counts.set(what, (counts.get(what) ?? 0) + 1);
+  }
+  return counts;
 }

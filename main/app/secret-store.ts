@@ -77,15 +77,9 @@ export class EncryptedFileSecretStore implements SecretStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw new Error(`the saved secret keys in ${this.file} cannot be read (${(error as Error).message}); nothing was changed: repair or move the file, then try again`, { cause: error });
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      parsed = error;
-    }
-    const valid = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !(parsed instanceof Error) && Object.values(parsed).every((value) => typeof value === 'string');
-    if (!valid) throw new Error(`the saved secret keys in ${this.file} are damaged (not the JSON Hoist writes); nothing was changed: repair or move the file, then try again`);
-    return parsed as Record<string, string>;
+    const keys = keysIn(text);
+    if (!keys) throw new Error(`the saved secret keys in ${this.file} are damaged (not the JSON Hoist writes); nothing was changed: repair or move the file, then try again`);
+    return keys;
   }
 
   private write(all: Record<string, string>): void {
@@ -93,4 +87,16 @@ export class EncryptedFileSecretStore implements SecretStore {
     writeFileSync(temp, JSON.stringify(all), { mode: 0o600 });
     renameSync(temp, this.file);
   }
+}
+
+/** The file's map of target id → ciphertext, or undefined when the text is not one. */
+function keysIn(text: string): Record<string, string> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const isMap = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((value) => typeof value === 'string');
+  return isMap ? (parsed as Record<string, string>) : undefined;
 }

@@ -64,10 +64,13 @@ export interface RecordedTarget {
 /** The values the user typed for the recorded options. */
 export type TypedValues = Partial<Record<RecordedOption, string | number | boolean | undefined>>;
 
+// Where an upload goes is one choice: the three options share their answer.
+const WHERE = 'an upload continues against the endpoint, region and addressing it started with; to send it to another server, cancel it and upload it again there';
+
 const WHY: Record<RecordedOption, string> = {
-  endpoint: 'an upload continues against the endpoint, region and addressing it started with; to send it to another server, cancel it and upload it again there',
-  region: 'an upload continues against the endpoint, region and addressing it started with; to send it to another server, cancel it and upload it again there',
-  'path-style': 'an upload continues against the endpoint, region and addressing it started with; to send it to another server, cancel it and upload it again there',
+  endpoint: WHERE,
+  region: WHERE,
+  'path-style': WHERE,
   'part-size': 'an upload keeps the part size it started with: its parts are planned, and some may be on the server; cancel it and upload it again to change it',
   'if-exists': 'a folder keeps the --if-exists it was started with; cancel the folder and upload it again to change it',
 };

@@ -79,38 +79,37 @@ function askWorker(bytes: Uint8Array, md5Only = false): Promise<Reply> {
 }
 
 /**
+ * A hash off the main thread when the bytes are in shared memory, else (or
+ * when the worker fails) here: slower, never different. `fromReply` reads
+ * the worker's answer (undefined: it lacks what was asked).
+ */
+async function hashOffThread<T>(bytes: Uint8Array, md5Only: boolean, fromReply: (reply: Reply) => T | undefined, here: () => T): Promise<T> {
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) return here();
+  try {
+    const value = fromReply(await askWorker(bytes, md5Only));
+    if (value !== undefined) {
+      answeredOffThread += 1;
+      return value;
+    }
+  } catch {
+    // The worker is gone (it is started again next time); hashing here gives the same answer.
+  }
+  return here();
+}
+
+/**
  * digestPart, off the main thread when the bytes are in shared memory. Every
  * such part goes to the one thread, however small, so digests come back in the
  * order they were asked for and parts start in order (a short last part hashed
  * here would overtake the one before it).
  */
-export async function digestPartOffThread(bytes: Uint8Array): Promise<PartDigest> {
-  if (!(bytes.buffer instanceof SharedArrayBuffer)) return digestPart(bytes);
-  try {
-    const reply = await askWorker(bytes);
-    if (reply.md5 && reply.sha256) {
-      answeredOffThread += 1;
-      return digestFromHashes(reply.md5, reply.sha256);
-    }
-  } catch {
-    // The worker is gone (it is started again next time); hashing here gives the same answer.
-  }
-  return digestPart(bytes);
+export function digestPartOffThread(bytes: Uint8Array): Promise<PartDigest> {
+  return hashOffThread(bytes, false, (reply) => (reply.md5 && reply.sha256 ? digestFromHashes(reply.md5, reply.sha256) : undefined), () => digestPart(bytes));
 }
 
 /** MD5 alone (a file sent whole), off the main thread when the bytes are in shared memory. */
-export async function md5OffThread(bytes: Uint8Array): Promise<Uint8Array> {
-  if (!(bytes.buffer instanceof SharedArrayBuffer)) return md5Of(bytes);
-  try {
-    const reply = await askWorker(bytes, true);
-    if (reply.md5) {
-      answeredOffThread += 1;
-      return reply.md5;
-    }
-  } catch {
-    // As for a part: hashed here instead, the same answer.
-  }
-  return md5Of(bytes);
+export function md5OffThread(bytes: Uint8Array): Promise<Uint8Array> {
+  return hashOffThread(bytes, true, (reply) => reply.md5, () => md5Of(bytes));
 }
 
 /** The engine's PartHasher port, hashing on the thread. */

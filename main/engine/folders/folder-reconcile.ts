@@ -4,6 +4,7 @@ import type { FolderFileUpdate, FolderRecord, FolderStore } from '../ports/folde
 import type { ListingCursor } from './listing-cursor.ts';
 import { md5Of } from '../sending/part-digest.ts';
 import { joinPath } from './folder-send.ts';
+import { readWhole } from './small-file.ts';
 
 /**
  * Small files a killed run left recorded as sending: each may have reached
@@ -49,14 +50,10 @@ export async function reconcileInterrupted(
 
 async function md5IfUnchanged(source: ByteSource, path: string, file: { size: number; mtimeNs: string; fileId: string }): Promise<string | undefined> {
   try {
-    const stat = await source.stat(path);
-    if (stat.size !== file.size || stat.mtimeNs !== file.mtimeNs || stat.fileId !== file.fileId) return undefined;
-    const reader = await source.open(path);
-    try {
-      return md5Of(await reader.read(0, file.size)).toString('hex');
-    } finally {
-      await reader.close();
-    }
+    // Read only if it is no longer than recorded, and compared by the stat of the very open it was read through.
+    const { stat, bytes } = await readWhole(source, path, file.size + 1);
+    if (!bytes || stat.size !== file.size || stat.mtimeNs !== file.mtimeNs || stat.fileId !== file.fileId) return undefined;
+    return md5Of(bytes).toString('hex');
   } catch {
     // Gone or unreadable: it goes back to pending, and sending it says what is wrong.
     return undefined;

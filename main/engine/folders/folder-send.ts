@@ -37,7 +37,7 @@ const PAGE = 128;
  * waiting for an open, a read and an MD5: with thousands of small files that
  * gap is a few per cent of every slot's time. Bigger ones are read in their
  * slot, as parts are: memory stays bounded by the slots, plus at most one
- * slot's worth of these.
+ * of these files per slot.
  */
 const READ_AHEAD_MAX_BYTES = 1024 * 1024;
 

@@ -86,8 +86,8 @@ export async function putSmallFile(
   return { md5: read.md5Hex, etag, stat: { size, mtimeNs, fileId } };
 }
 
-/** The file whole with its stat, through one open where the source offers it. */
-async function readWhole(source: ByteSource, path: string, maxBytes: number, into?: Uint8Array): Promise<{ stat: SourceStat; bytes?: Uint8Array }> {
+/** The file whole with its stat, through one open where the source offers it; no bytes when it is `maxBytes` or longer. */
+export async function readWhole(source: ByteSource, path: string, maxBytes: number, into?: Uint8Array): Promise<{ stat: SourceStat; bytes?: Uint8Array }> {
   if (source.readWhole) return source.readWhole(path, maxBytes, into);
   const stat = await source.stat(path);
   if (stat.size >= maxBytes) return { stat };
