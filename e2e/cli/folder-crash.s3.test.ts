@@ -32,7 +32,7 @@ afterAll(async () => {
 function folderOf500(root: string): string {
   const files: Record<string, number> = {};
   for (let i = 0; i < 490; i += 1) files[`dir${i % 7}/small-${String(i).padStart(3, '0')}.bin`] = 1024 + ((i * 389) % 19_456);
-  for (let i = 0; i < 10; i += 1) files[`large/big-${i}.bin`] = 6 * MiB + i * 512 * 1024 + 3;
+  for (let i = 0; i < 10; i += 1) files[`large/big-${i}.bin`] = 10 * MiB + i * 512 * 1024 + 3;
   return makeFolder(root, files);
 }
 

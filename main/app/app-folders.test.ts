@@ -25,7 +25,7 @@ function makeFolder(name: string, options: { count?: number; big?: boolean; link
   mkdirSync(join(root, 'sub'), { recursive: true });
   for (let index = 0; index < (options.count ?? 3); index += 1) writeFileSync(join(root, `f${String(index).padStart(3, '0')}.txt`), `file ${index}`);
   writeFileSync(join(root, 'sub', 'nested.txt'), 'nested');
-  if (options.big) writeFileSync(join(root, 'big.bin'), Buffer.alloc(6 * MiB, 7));
+  if (options.big) writeFileSync(join(root, 'big.bin'), Buffer.alloc(11 * MiB, 7));
   if (options.link) symlinkSync('/etc/hostname', join(root, 'link'));
   return root;
 }
@@ -58,7 +58,7 @@ describe('folders in the app', () => {
 
     expect(done).toMatchObject({ path: root, bucket: 'bucket', prefix: 'pc/photos/', walking: false, lastError: null, etaSeconds: 0 });
     // 'file 0'…'file 9', 'file 10'…'file 19', 'nested' and the big one.
-    expect(done.totals.done).toEqual({ files: 22, bytes: 10 * 6 + 10 * 7 + 6 + 6 * MiB });
+    expect(done.totals.done).toEqual({ files: 22, bytes: 10 * 6 + 10 * 7 + 6 + 11 * MiB });
     // Every row sent was the folder's: the big file's own upload never reached the queue.
     const uploadRows = events.filter(([name]) => name === 'uploads.changed').flatMap(([, payload]) => (payload as EventPayload<'uploads.changed'>).uploads);
     expect(uploadRows).toEqual([]);
@@ -71,7 +71,7 @@ describe('folders in the app', () => {
     expect(notify).toHaveBeenCalledWith('Folder uploaded', 'photos: 22 file(s) sent, 0 already there, in s3://bucket/pc/photos/');
     expect(notify).not.toHaveBeenCalledWith('Upload complete', expect.anything());
     expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/photos/sub/nested.txt' })?.body.toString()).toBe('nested');
-    expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/photos/big.bin' })?.body.length).toBe(6 * MiB);
+    expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/photos/big.bin' })?.body.length).toBe(11 * MiB);
     expect(await app.dispatch('folders.list', {})).toEqual({ ok: true, value: [expect.objectContaining({ id, state: 'completed' })] });
   });
 
@@ -130,14 +130,14 @@ describe('folders in the app', () => {
 
     expect((await app.dispatch('folders.resume', { id })).ok).toBe(true);
     await untilState(app, id, 'completed');
-    expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/video/big.bin' })?.body.length).toBe(6 * MiB);
+    expect(fixture.s3.getObject({ bucket: 'bucket', key: 'pc/video/big.bin' })?.body.length).toBe(11 * MiB);
     expect(await app.dispatch('folders.resume', { id })).toMatchObject({ ok: false, error: { code: 'failed', message: 'this folder upload is complete' } });
 
     // Cancel, with the big file in flight again (another folder to the same place after clearing).
     expect(await app.dispatch('uploads.clearFinished', {})).toEqual({ ok: true, value: { removed: 1 } });
     expect(events.filter(([name]) => name === 'folders.removed').at(-1)?.[1]).toEqual({ ids: [id] });
     // A new big file: one whose key already held other bytes would wait for the user's choice instead of being sent.
-    writeFileSync(join(root, 'big-2.bin'), Buffer.alloc(6 * MiB, 8));
+    writeFileSync(join(root, 'big-2.bin'), Buffer.alloc(11 * MiB, 8));
     held = fixture.s3.holdUploadPart(2);
     const again = await added(app, root);
     await held.reached;

@@ -6,6 +6,7 @@ import type { ByteSource } from '../ports/byte-source.ts';
 import type { FolderFileRecord, FolderFileUpdate, FolderRecord, FolderStore } from '../ports/folder-store.ts';
 import type { ListingCursor } from './listing-cursor.ts';
 import { SlotPool } from '../sending/slot-pool.ts';
+import { wholeFileLimit } from '../../../shared/domain/part-plan.ts';
 import type { FolderJournal } from './folder-journal.ts';
 import { crashPoint, holdPoint } from '../test-hooks/test-hooks.ts';
 import { alreadyThere } from './already-there.ts';
@@ -43,8 +44,8 @@ const READ_AHEAD_MAX_BYTES = 1024 * 1024;
 
 /**
  * Sends every pending file of the folder, in path order, as the walk records
- * them: small files here, each in one PutObject through the engine's part
- * slots; big ones as uploads of their own (multipart, resumable part by part)
+ * them: files under the whole-file limit (wholeFileLimit: twice the part
+ * size) here, each in one PutObject through the engine's part slots; big ones as uploads of their own (multipart, resumable part by part)
  * run by the engine. A page of files is recorded as sending in one
  * transaction before any of them goes out; acknowledgements are written in
  * batches (FolderJournal). A file's own trouble (gone, unreadable, changed)
@@ -53,6 +54,7 @@ const READ_AHEAD_MAX_BYTES = 1024 * 1024;
  */
 export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecord, signal: AbortSignal): Promise<void> {
   const tasks = new Set<Promise<void>>();
+  const limit = wholeFileLimit(folder.partSize);
   // Small files on their way but not yet holding a part slot: at most one per slot.
   const readAhead = new SlotPool(deps.pool.size);
   let fatal: unknown;
@@ -83,7 +85,8 @@ export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecor
         crashPoint('folder-page-begun');
         await holdPoint('folder-page-begun');
         for (const file of page) {
-          if (file.size >= folder.partSize) {
+          // One that has its own upload already continues it, whatever its size (an earlier run chose it).
+          if (file.uploadRecordId !== null || file.size >= limit) {
             track(sendLargeFile(deps, folder, file, existing));
             continue;
           }
@@ -119,10 +122,11 @@ async function sendOne(deps: FolderSendDeps, folder: FolderRecord, file: FolderF
     if (settled) {
       update = settled;
     } else {
-      const early = file.size <= READ_AHEAD_MAX_BYTES ? await readSmallFile(deps.source, file, path, folder.partSize) : undefined;
+      const sizes = { partSize: folder.partSize, limit: wholeFileLimit(folder.partSize) };
+      const early = file.size <= READ_AHEAD_MAX_BYTES ? await readSmallFile(deps.source, file, path, sizes) : undefined;
       release = await deps.pool.acquire(signal);
       ahead();
-      const read = early ?? (await readSmallFile(deps.source, file, path, folder.partSize, deps));
+      const read = early ?? (await readSmallFile(deps.source, file, path, sizes, deps));
       try {
         const sent = await putSmallFile(deps, file, read, { bucket: folder.bucket, key }, signal);
         update = { relPath: file.relPath, state: 'done', md5: sent.md5, etag: sent.etag, message: null, ...sent.stat };

@@ -29,12 +29,12 @@ function folderUploads(engine: UploadEngine, store = f.store): FolderUploads {
   });
 }
 
-/** A folder of `count` small files (and one of 6 MiB, sent in parts), with their bytes. */
+/** A folder of `count` small files (and one of 11 MiB, sent in parts: over twice the part size), with their bytes. */
 function makeFolder(count: number): { root: string; files: Map<string, Buffer> } {
   const root = join(f.dir, 'folder');
   const files = new Map<string, Buffer>();
   for (let i = 0; i < count; i += 1) files.set(`sub${i % 3}/file-${i}.bin`, randomBytes(100 + i));
-  files.set('big.bin', randomBytes(6 * MiB + 5));
+  files.set('big.bin', randomBytes(11 * MiB + 5));
   for (const [relPath, content] of files) {
     mkdirSync(join(root, relPath, '..'), { recursive: true });
     writeFileSync(join(root, relPath), content);
@@ -59,6 +59,56 @@ describe('FolderUploads', () => {
     // The big file is an upload of its own, kept out of the engine's own list (the folder shows it).
     expect(f.store.listUploads().filter((upload) => upload.folderId === folder.id)).toHaveLength(1);
     expect(f.newEngine().snapshot()).toEqual([]);
+  });
+
+  it('sends a file under twice the part size whole, in one PutObject into a part buffer; one at twice the part size goes in parts', async () => {
+    const root = join(f.dir, 'mid');
+    mkdirSync(root, { recursive: true });
+    const mid = randomBytes(7 * MiB + 3);
+    const edge = randomBytes(10 * MiB);
+    writeFileSync(join(root, 'mid.bin'), mid);
+    writeFileSync(join(root, 'edge.bin'), edge);
+    const engine = f.newEngine();
+    const folders = folderUploads(engine);
+
+    const result = await folders.run((await folders.addFolder(request(root))).folder.id);
+
+    expect(result.outcome).toBe('completed');
+    f.expectObjectEquals(mid, 'up/mid.bin');
+    f.expectObjectEquals(edge, 'up/edge.bin');
+    expect(f.s3.callsOf('putObject')).toHaveLength(1);
+    expect(f.s3.callsOf('createMultipartUpload')).toHaveLength(1);
+    expect((await f.s3.headObject({ bucket: LOCATION.bucket, key: 'up/mid.bin' }))?.etag).not.toContain('-');
+    expect((await f.s3.headObject({ bucket: LOCATION.bucket, key: 'up/edge.bin' }))?.etag).toMatch(/-2"$/);
+    // The 7 MiB file's buffer is one of the process's part buffers, of twice the part size, handed back once sent.
+    const { buffers } = engine.sendingShare();
+    expect(buffers.held).toBeLessThanOrEqual(engine.sendingShare().pool.size);
+    expect(buffers.idle).toBe(buffers.held);
+  });
+
+  it('with a fresh state database, recognises a file under twice the part size sent whole or in parts (by an earlier Hoist)', async () => {
+    const root = join(f.dir, 'again');
+    mkdirSync(root, { recursive: true });
+    const whole = randomBytes(7 * MiB);
+    const parted = randomBytes(8 * MiB + 1);
+    writeFileSync(join(root, 'whole.bin'), whole);
+    writeFileSync(join(root, 'parted.bin'), parted);
+    await f.s3.putObject({ bucket: LOCATION.bucket, key: 'up/whole.bin' }, whole, {});
+    const at = { bucket: LOCATION.bucket, key: 'up/parted.bin' };
+    const { uploadId } = await f.s3.createMultipartUpload(at);
+    const first = await f.s3.uploadPart(at, uploadId, 1, parted.subarray(0, 5 * MiB), {});
+    const second = await f.s3.uploadPart(at, uploadId, 2, parted.subarray(5 * MiB), {});
+    await f.s3.completeMultipartUpload(at, uploadId, [
+      { partNumber: 1, etag: first.etag },
+      { partNumber: 2, etag: second.etag },
+    ]);
+    const folders = folderUploads(f.newEngine());
+    const puts = f.s3.calls.filter((call) => call.op === 'putObject').length;
+
+    const result = await folders.run((await folders.addFolder(request(root))).folder.id);
+
+    expect(result).toMatchObject({ outcome: 'completed', totals: { there: { files: 2 }, done: { files: 0 } } });
+    expect(f.s3.calls.filter((call) => call.op === 'putObject').length).toBe(puts);
   });
 
   it('with a fresh state database, finds every file already there through a listing read a page at a time', async () => {

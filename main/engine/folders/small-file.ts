@@ -34,16 +34,23 @@ export interface PooledRead {
 /**
  * Reads a file small enough for a single PutObject whole, and hashes it. Sent
  * whole, so the version read now is the one sent and recorded, whatever the
- * walk saw; one that grew to a part or more since is 'changed'. With `pooled`,
- * the bytes go into a part buffer (the caller holds a part slot): a folder of
- * photos then uses the same few buffers over and over instead of leaving
- * megabytes for the garbage collector with every file, and its MD5 is taken
- * beside the sending, as a part's is.
+ * walk saw; one that grew to the whole-file limit (wholeFileLimit) since is
+ * 'changed'. With `pooled`, the bytes go into a part buffer (the caller holds
+ * a part slot): a folder of photos then uses the same few buffers over and
+ * over instead of leaving megabytes for the garbage collector with every file,
+ * and its MD5 is taken beside the sending, as a part's is. A file of a part or
+ * more gets a buffer of the limit's size, which the next such files reuse.
  */
-export async function readSmallFile(source: ByteSource, file: FolderFileRecord, path: string, partSize: number, pooled?: PooledRead): Promise<ReadSmallFile> {
-  const lease = pooled?.buffers.take(partSize);
+export async function readSmallFile(
+  source: ByteSource,
+  file: FolderFileRecord,
+  path: string,
+  sizes: { partSize: number; limit: number },
+  pooled?: PooledRead,
+): Promise<ReadSmallFile> {
+  const lease = pooled?.buffers.take(Math.min(file.size, sizes.limit), file.size < sizes.partSize ? sizes.partSize : sizes.limit);
   try {
-    const { stat, bytes } = await readWhole(source, path, partSize, lease?.bytes);
+    const { stat, bytes } = await readWhole(source, path, sizes.limit, lease?.bytes);
     if (!bytes) throw new SourceError('changed', `${file.relPath} grew from ${file.size} to ${stat.size} bytes since the folder was walked`);
     // MD5 only: it is what Content-MD5 and the ETag carry; a whole object has no parts to recognise later by SHA-256.
     const md5 = Buffer.from(pooled?.hasher.md5 ? await pooled.hasher.md5(bytes) : md5Of(bytes));
