@@ -63,6 +63,8 @@ export const UploadViewSchema = z.object({
   lastError: z.string().nullable(),
   /** What changed in the source, when state is 'conflict'. */
   conflict: z.string().nullable(),
+  /** 'object': the conflict is over an object someone else wrote at the key, not a changed source (the choices differ). */
+  conflictOver: z.literal('object').optional(),
   uploadId: z.string().nullable(),
   /** Bytes per second while running, 0 otherwise. */
   speed: z.number().nonnegative(),
@@ -98,8 +100,28 @@ export const TargetSchema = z.object({
   credentials: CredentialsSchema.default({ kind: 'chain' }),
   /** Days after which the server discards unfinished uploads (lifecycle rule); null: never. */
   expiryDays: z.number().int().min(1).max(3650).nullable().default(7),
+  /** The user accepted a plain http:// endpoint that is not this machine: keys and data travel unencrypted. */
+  allowInsecureHttp: z.boolean().default(false),
 });
 export type Target = z.infer<typeof TargetSchema>;
+
+/** This machine: an endpoint here never crosses a network, so plain http:// is fine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** A plain http:// endpoint off this machine, not accepted by the user: credentials and data would cross the network in clear. */
+export function insecureEndpoint(target: Pick<Target, 'endpoint' | 'allowInsecureHttp'>): boolean {
+  if (target.allowInsecureHttp) return false;
+  const host = plainHttpHost(target.endpoint);
+  return host !== undefined && !isLoopbackHost(host);
+}
+
+/** The host of a plain http:// URL (without port or brackets' content changed); undefined for anything else. */
+export function plainHttpHost(endpoint: string): string | undefined {
+  return /^http:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]+)/i.exec(endpoint.trim())?.[1];
+}
 
 /** A target as the UI sees it: whether a secret is stored, never the secret itself. */
 export const TargetViewSchema = TargetSchema.extend({ hasSecret: z.boolean() });
@@ -217,11 +239,16 @@ export const requests = {
   'folders.settleDiffering': { input: Id.extend({ choice: DifferingChoiceSchema }).strict(), output: z.object({ files: z.number().int().nonnegative() }) },
   'targets.list': { input: Nothing, output: z.array(TargetViewSchema) },
   'targets.save': {
-    input: z.object({
-      target: TargetSchema,
-      /** Only with credentials.kind 'keys'; omitted keeps the stored secret. */
-      secretAccessKey: z.string().min(1).max(512).optional(),
-    }),
+    input: z
+      .object({
+        target: TargetSchema,
+        /** Only with credentials.kind 'keys'; omitted keeps the stored secret (unless the endpoint changes: then it is dropped). */
+        secretAccessKey: z.string().min(1).max(512).optional(),
+      })
+      .refine((input) => !insecureEndpoint(input.target), {
+        path: ['target', 'allowInsecureHttp'],
+        message: 'plain http:// sends keys and data unencrypted: use https://, an endpoint on this machine, or allow plain http for this target',
+      }),
     output: TargetViewSchema,
   },
   'targets.remove': { input: Id, output: Ok },

@@ -2,7 +2,7 @@
 // guards, checked from outside the browser (where headers can be forged) and
 // from the page itself.
 import { request } from 'node:http';
-import { expect, openUi, test } from './support/fixtures.ts';
+import { expect, openUi, screen, test } from './support/fixtures.ts';
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -69,4 +69,22 @@ test('static files carry the strict headers; the process prints one URL line and
   expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   const stdout = app.output().split('--- stderr')[0] ?? '';
   expect(stdout.trim().split('\n').filter((line) => line && !line.startsWith('---'))).toEqual([`Hoist is running at ${app.url}`]);
+});
+
+test('a page opened without the link Hoist printed says so, instead of an empty queue that looks like lost uploads', async ({ page, hoist }) => {
+  const app = await hoist.start();
+
+  await page.goto(`${app.origin}/`);
+
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('This page needs the link Hoist printed');
+  await expect(alert).toContainText('#token=');
+  await expect(page.getByText('No targets yet')).toHaveCount(0);
+  await expect(page.getByText('Loading…')).toHaveCount(0);
+  await screen(page, 'refused-without-token');
+
+  // The right link works in the same tab (loaded afresh: a change of the hash alone would not reload the page).
+  await page.goto('about:blank');
+  await openUi(page, app);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

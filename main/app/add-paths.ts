@@ -2,6 +2,7 @@ import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AddResult, FolderMode, Target } from '../../shared/ipc-contract.ts';
 import { SourceError } from '../engine/errors.ts';
+import { addablePathProblem } from './addable-path.ts';
 import type { HandlerContext } from './handler-context.ts';
 
 /**
@@ -16,6 +17,11 @@ export async function addPaths(app: HandlerContext, target: Target, paths: reado
   const result: AddResult = { added: [], rejected: [] };
   const rejectable = (error: unknown) => error instanceof SourceError || (error as Error).name === 'PartPlanError';
   for (const path of paths) {
+    const problem = await addablePathProblem(path, app.deps.stateDir);
+    if (problem) {
+      result.rejected.push({ path, reason: problem });
+      continue;
+    }
     const directory = await isDirectory(path);
     if (directory && folderMode === 'files') {
       const prefix = app.keyFor(target, `${app.defaultKeySuffix(path)}/`);

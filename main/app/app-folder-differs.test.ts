@@ -11,7 +11,7 @@ import { newTestApp } from './testing/test-app.ts';
 // choice, nothing else) overwrites or keeps them. Real engine and state
 // database, in-memory S3.
 const fixture = useEngineFixture();
-const target = { id: 't1', name: 'Backups', endpoint: TARGET.endpoint, pathStyle: true, bucket: 'bucket', keyPrefix: 'pc' };
+const target = { id: 't1', name: 'Backups', endpoint: TARGET.endpoint, pathStyle: true, bucket: 'bucket', keyPrefix: 'pc', allowInsecureHttp: true };
 
 async function newApp(host: Partial<HostCapabilities> = {}) {
   const made = newTestApp(fixture.newEngine({ defaultPartSize: 5 * MiB }), fixture.store, host);

@@ -10,7 +10,7 @@ import { newTestApp } from './testing/test-app.ts';
 // over a real engine, FolderUploads and state database, with the in-memory S3.
 const fixture = useEngineFixture();
 // The fixture's target, whose capabilities are known: no probe's parts get in the way of the parts held.
-const target = { id: 't1', name: 'Backups', endpoint: TARGET.endpoint, pathStyle: true, bucket: 'bucket', keyPrefix: 'pc' };
+const target = { id: 't1', name: 'Backups', endpoint: TARGET.endpoint, pathStyle: true, bucket: 'bucket', keyPrefix: 'pc', allowInsecureHttp: true };
 
 async function newApp(host: Partial<HostCapabilities> = {}) {
   const made = newTestApp(fixture.newEngine({ defaultPartSize: 5 * MiB }), fixture.store, host);

@@ -18,6 +18,8 @@ export interface HandlerDeps {
   readonly store: StateStore;
   readonly config: Pick<SqliteAppConfigStore, 'saveTarget' | 'removeTarget'>;
   readonly host: HostCapabilities;
+  /** The state directory: never uploaded (addable-path.ts). */
+  readonly stateDir?: string;
 }
 
 /** The app as the request handlers see it (request-handlers.ts). */

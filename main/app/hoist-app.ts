@@ -28,6 +28,8 @@ export interface HoistAppDeps {
   store: StateStore;
   config: SqliteAppConfigStore;
   host: HostCapabilities;
+  /** Where the state database lives: never uploaded for a window's request. */
+  stateDir?: string;
 }
 
 /**

@@ -77,7 +77,7 @@ export function openHoistApp(options: OpenAppOptions): OpenedApp {
     },
   );
   const folders = localFolderUploads({ engine, store, source, clock: ports.clock, log: (folderId, message) => options.host.log(`folder ${folderId}: ${message}`) });
-  const opened = new HoistApp({ engine, folders, store, config, host: options.host });
+  const opened = new HoistApp({ engine, folders, store, config, host: options.host, stateDir });
   late.app = opened;
   opened.applySettings();
   engine.pruneHistory();

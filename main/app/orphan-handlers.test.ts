@@ -12,7 +12,7 @@ import { newTestApp } from './testing/test-app.ts';
 // in-memory S3: what the Targets panel's "unfinished uploads" list does.
 const fixture = useEngineFixture();
 const PART = 5 * MiB;
-const target = { id: 't1', name: 'Backups', endpoint: 'http://s3.example.test', bucket: 'bucket', keyPrefix: 'pc', pathStyle: true };
+const target = { id: 't1', name: 'Backups', endpoint: 'http://s3.example.test', bucket: 'bucket', keyPrefix: 'pc', pathStyle: true, allowInsecureHttp: true };
 
 async function newApp() {
   const asked: Array<TargetConfig & { targetId: string | null }> = [];

@@ -98,13 +98,16 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
     'targets.list': async () => app.targets().map((target) => app.targetView(target)),
 
     'targets.save': async ({ target, secretAccessKey }) => {
+      // A stored secret belongs to the endpoint it was typed for: sent to another server, it would sign requests there.
+      const before = app.target(target.id);
+      const moved = before !== undefined && before.endpoint !== target.endpoint;
       if (secretAccessKey !== undefined) {
         if (target.credentials.kind !== 'keys') throw new UserFacingError('invalid-payload', 'a secret key goes with access-key credentials only');
         if (host.secrets.kind === 'unavailable') {
           throw new UserFacingError('unsupported', 'secret keys cannot be stored encrypted here; use an AWS profile or environment variables');
         }
         host.secrets.set(target.id, secretAccessKey);
-      } else if (target.credentials.kind !== 'keys') {
+      } else if (target.credentials.kind !== 'keys' || moved) {
         host.secrets.delete(target.id);
       }
       app.deps.config.saveTarget(target.id, target);

@@ -21,10 +21,20 @@ export function printStatus(uploads: readonly UploadSnapshot[], json: boolean, e
     const expiring = isExpiringSoon(upload, expiry) && upload.expiresAt ? `the server discards it at ${upload.expiresAt}: finish it before then` : '';
     const extra = [expiring, upload.restarts ? `restarted ${upload.restarts}×` : '', upload.lastError ?? ''].filter(Boolean).join('; ');
     process.stdout.write(
-      `${upload.id}  ${upload.state.padEnd(9)} ${String(percent).padStart(3)}%  ${formatBytes(upload.bytesDone)}/${formatBytes(upload.bytesTotal)}  ` +
+      `${upload.id}  ${stateWords(upload.state).padEnd(9)} ${String(percent).padStart(3)}%  ${formatBytes(upload.bytesDone)}/${formatBytes(upload.bytesTotal)}  ` +
         `parts ${upload.partsDone}/${upload.partsTotal}  s3://${upload.bucket}/${upload.key}  ${upload.path}${extra ? `  (${extra})` : ''}\n`,
     );
   }
+}
+
+/**
+ * A state as `status` says it to a person (`--json` keeps the state's name).
+ * An upload recorded as queued is one a run was stopped in (Ctrl-C, a kill, a
+ * shutdown): nothing is wrong with it and the next `resume` or the app's next
+ * start continues it, which "queued" did not say.
+ */
+export function stateWords(state: UploadSnapshot['state']): string {
+  return state === 'queued' ? 'interrupted, will resume' : state;
 }
 
 /** One self-rewriting progress line on a terminal; silent otherwise (logs still go through). */

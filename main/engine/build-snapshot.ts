@@ -43,6 +43,7 @@ export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, sp
     restarts: upload.restarts,
     lastError: upload.lastError,
     conflict: upload.conflict,
+    ...(upload.conflict !== null && upload.foreignObject !== null ? { conflictOver: 'object' as const } : {}),
     uploadId: upload.uploadId,
     speed,
     etaSeconds: upload.state === 'completed' ? 0 : speed > 0 ? left / speed : null,

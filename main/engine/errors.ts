@@ -67,3 +67,12 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * The key now holds an object someone else wrote after the upload started:
+ * Hoist's Complete would replace it without a word. The run ends in conflict,
+ * which the user settles (then the object is replaced) or cancels.
+ */
+export class ForeignObjectError extends Error {
+  override name = 'ForeignObjectError';
+}

@@ -1,12 +1,12 @@
 import type { RunResult } from './engine-options.ts';
-import { describeError, isStopped, S3Failure, SourceError, StateStoreFullError, StoppedError } from './errors.ts';
+import { describeError, ForeignObjectError, isStopped, S3Failure, SourceError, StateStoreFullError, StoppedError } from './errors.ts';
 import type { StopReason } from './errors.ts';
 import type { EventLog, UploadStore } from './ports/state-store.ts';
 
 /**
  * Records how a run ended that did not complete, and fills in the result.
  * Stopped by the user or the host: paused, or queued to run again. A changed
- * source: a conflict the user settles (resolveConflict), stored as a failure
+ * source, or an object another writer put at the key (ForeignObjectError): a conflict the user settles (resolveConflict), stored as a failure
  * with its reason. A source gone or unreadable: kept with its server parts,
  * marked missing until a run finds it again. A full disk: waiting for space.
  * Anything else: a failure a retry may fix. Returns a message to log for
@@ -34,7 +34,7 @@ export function recordRunEnd(store: UploadStore & EventLog, id: string, error: u
     if (exists && stop === 'paused') record(() => store.recordEvent({ uploadRecordId: id, kind: 'paused', message: 'paused' }));
     return unrecorded === undefined ? undefined : `could not record that the upload stopped: ${describeError(unrecorded)}`;
   }
-  const conflict = error instanceof SourceError && error.code === 'changed';
+  const conflict = (error instanceof SourceError && error.code === 'changed') || error instanceof ForeignObjectError;
   const missing = error instanceof SourceError && (error.code === 'missing' || error.code === 'unreadable');
   result.outcome = conflict ? 'conflict' : 'failed';
   if (error instanceof StateStoreFullError) result.waitingForSpace = true;

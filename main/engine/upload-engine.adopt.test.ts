@@ -91,8 +91,8 @@ describe('adopting an unfinished upload the state database lost', () => {
     await fixture.s3.uploadPart(LOCATION, odd.uploadId, 1, Buffer.alloc(MiB), { md5Base64: createHash('md5').update(Buffer.alloc(MiB)).digest('base64') });
 
     expect(await engine.adoptFromServer(request(path), 'nope')).toEqual({ reason: expect.stringContaining('has no unfinished upload nope') });
-    expect(await engine.adoptFromServer(request(path), damaged)).toEqual({ reason: `${damaged}: none of its 1 parts matches the file` });
-    expect(await engine.adoptFromServer(request(path), odd.uploadId)).toEqual({ reason: expect.stringContaining('under the 5 MiB minimum') });
+    expect(await engine.adoptFromServer(request(path), damaged)).toEqual({ reason: `${damaged}: none of its 1 parts matches the file`, found: true });
+    expect(await engine.adoptFromServer(request(path), odd.uploadId)).toEqual({ reason: expect.stringContaining('under the 5 MiB minimum'), found: true });
     const outcome = await engine.adoptFromServer(request(path), uploadId);
     expect(outcome).toMatchObject({ uploadId, partsVerified: 1 });
     expect(await engine.adoptFromServer(request(path), uploadId)).toEqual({ reason: expect.stringContaining('already in the state database') });

@@ -95,7 +95,12 @@ describe('UploadEngine.reuseUnchangedParts', () => {
     f.expectObjectEquals(newContent);
   });
 
-  it('a file that shrank keeps what still matches and drops the parts beyond its end', async () => {
+  it.each([
+    ['drop', 'AWS drops the old later part at Complete: only the changed part is sent', 2 * MiB],
+    // The changed part (2 MiB) goes first; the Complete is refused, and the whole file (7 MiB) goes again into a new upload.
+    ['refuse', 'Ceph RGW refuses a Complete without the old later part: the upload starts again and finishes', 9 * MiB],
+  ] as const)('a file that shrank keeps what still matches and drops the parts beyond its end (%s: %s)', async (unlisted, _how, bytesSent) => {
+    f.s3.unlistedParts = unlisted;
     const engine = f.newEngine();
     const upload = await allPartsSent(engine);
     const newContent = upload.content.subarray(0, 7 * MiB);
@@ -109,8 +114,12 @@ describe('UploadEngine.reuseUnchangedParts', () => {
       [2, 2 * MiB, 'pending'],
     ]);
     const result = await engine.run(upload.id);
-    expect(result).toMatchObject({ outcome: 'completed', bytesSent: 2 * MiB });
+    expect(result).toMatchObject({ outcome: 'completed', bytesSent });
     f.expectObjectEquals(Buffer.from(newContent));
+    expect(f.s3.uploads.size).toBe(0);
+    const restarted = f.store.listEvents(upload.id).filter((event) => event.kind === 'restarted' && event.message !== reusedMessage(1));
+    if (unlisted === 'drop') expect(restarted).toEqual([]);
+    else expect(restarted).toEqual([expect.objectContaining({ message: expect.stringContaining(`holds part 3 outside this upload's plan of 2 parts`) })]);
   });
 
   it('an entirely new file keeps nothing and sends everything on the same multipart upload', async () => {

@@ -5,6 +5,7 @@ import { adoptFromServer } from './server/adopt-from-server.ts';
 import type { AdoptOutcome } from './server/adopt-from-server.ts';
 import { abortOnServer, restartWithNewSource } from './changes/conflict-restart.ts';
 import { reuseUnchangedParts } from './changes/conflict-reuse.ts';
+import { agreeToReplace } from './server/key-guard.ts';
 import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult, SendingShare } from './engine-options.ts';
 import { CapabilityCache } from './capabilities/capability-cache.ts';
@@ -168,6 +169,10 @@ export class UploadEngine {
     const upload = this.deps.store.getUpload(id);
     if (!upload) throw new Error(`no upload with id ${id}`);
     if (upload.conflict === null) throw new Error(`upload ${id} has no conflict to resolve`);
+    if (upload.foreignObject !== null) {
+      this.markDirty(id);
+      return agreeToReplace(this.deps.store, upload);
+    }
     const deps = { store: this.deps.store, source: this.sourceFor(upload.sourceKind), objects: this.objectStoreFor(upload), clock: this.deps.clock, retryPolicy: this.options.retryPolicy };
     try {
       return await (choice === 'reuse' ? reuseUnchangedParts(deps, upload) : restartWithNewSource(deps, upload));

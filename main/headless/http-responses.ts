@@ -20,17 +20,18 @@ export const SECURITY_HEADERS: OutgoingHttpHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export function send(res: ServerResponse, status: number, body: string | Buffer, headers: OutgoingHttpHeaders = {}): void {
+/** `afterSent`: once the answer is written (for instance, to close a connection whose body is not read). */
+export function send(res: ServerResponse, status: number, body: string | Buffer, headers: OutgoingHttpHeaders = {}, afterSent?: () => void): void {
   if (res.headersSent) {
-    res.end();
+    res.end(afterSent);
     return;
   }
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+  res.end(body, afterSent);
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: OutgoingHttpHeaders = {}): void {
-  send(res, status, JSON.stringify(value), { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: OutgoingHttpHeaders = {}, afterSent?: () => void): void {
+  send(res, status, JSON.stringify(value), { 'Content-Type': 'application/json; charset=utf-8', ...headers }, afterSent);
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {

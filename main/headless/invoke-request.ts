@@ -18,19 +18,24 @@ function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { 
   return new Promise((resolveBody, rejectBody) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      req.resume();
       resolveBody({ ok: false, tooLarge: true });
       return;
     }
     const chunks: Buffer[] = [];
     let total = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       total += chunk.length;
-      if (total > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(tooLarge ? { ok: false, tooLarge: true } : { ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+      if (total <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop reading at the limit: the 413 goes out and the connection closes, the rest is never read.
+      req.off('data', onData);
+      req.pause();
+      resolveBody({ ok: false, tooLarge: true });
+    };
+    req.on('data', onData);
+    req.on('end', () => resolveBody({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
     req.on('error', rejectBody);
   });
 }
@@ -38,7 +43,9 @@ function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { 
 export async function invokeRequest(req: IncomingMessage, res: ServerResponse, app: RequestDispatcher, name: string): Promise<void> {
   if (req.method !== 'POST') return sendJson(res, 405, errorEnvelope('unsupported', 'requests are POSTed'), { Allow: 'POST' });
   const body = await readBody(req);
-  if (!body.ok) return sendJson(res, 413, errorEnvelope('invalid-payload', `the request body is larger than ${MAX_BODY_BYTES} bytes`), { Connection: 'close' });
+  if (!body.ok) {
+    return sendJson(res, 413, errorEnvelope('invalid-payload', `the request body is larger than ${MAX_BODY_BYTES} bytes`), { Connection: 'close' }, () => req.destroy());
+  }
   let payload: unknown = undefined;
   if (body.text.trim() !== '') {
     try {

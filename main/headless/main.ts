@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openHoistApp } from '../app/open-app.ts';
 import type { OpenedApp } from '../app/open-app.ts';
+import { browserCommand, hasDesktop, writeLauncher } from './browser-launcher.ts';
 import { HEADLESS_USAGE, HeadlessUsageError, parseHeadlessArgs } from './headless-args.ts';
 import type { HeadlessOptions } from './headless-args.ts';
 import { headlessHost } from './headless-host.ts';
@@ -39,18 +40,11 @@ function packageVersion(root: string): string {
   }
 }
 
-/** Opens the URL in the desktop's browser, where there is a desktop; a plain server gets only the printed line. */
-function openInBrowser(url: string): void {
-  const command =
-    process.platform === 'darwin'
-      ? ['open', url]
-      : process.platform === 'win32'
-        ? ['cmd', '/c', 'start', '""', url]
-        : process.env.DISPLAY || process.env.WAYLAND_DISPLAY
-          ? ['xdg-open', url]
-          : undefined;
-  if (!command) return;
+/** Opens the page in the desktop's browser, through a launcher file so the token is on no command line (browser-launcher.ts). */
+function openInBrowser(stateDir: string, url: string): void {
+  if (!hasDesktop(process.platform, process.env)) return;
   try {
+    const command = browserCommand(process.platform, writeLauncher(stateDir, url));
     const child = spawn(command[0] as string, command.slice(1), { detached: true, stdio: 'ignore' });
     child.on('error', () => log('could not open a browser; open the URL above yourself'));
     child.unref();
@@ -132,7 +126,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   // The one line on stdout: people copy it, tests parse it.
   process.stdout.write(`Hoist is running at ${server.url}\n`);
   log(`state directory ${opened.stateDir}; serving ${staticDir}`);
-  if (options.open) openInBrowser(server.url);
+  if (options.open) openInBrowser(opened.stateDir, server.url);
 
   // Every unfinished upload (not paused, not waiting for a conflict choice) continues without anyone asking.
   opened.app.resumeUnfinished();

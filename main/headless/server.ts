@@ -48,8 +48,27 @@ export interface HeadlessServerOptions {
   token?: string;
   /** Interval of the event stream's comment heartbeat; 15 s. */
   heartbeatMs?: number;
+  /** What a hostile or broken client may hold (see SERVER_LIMITS); tests shorten them. */
+  limits?: Partial<ServerLimits>;
   log?: (message: string) => void;
 }
+
+/**
+ * A page needs a handful of connections (its event stream and a few requests
+ * in flight; browsers open at most six per host). Anything else on this
+ * machine that connects gets no more than these: the headers within 10 s, the
+ * whole request within 30 s (an event stream's response may last, its request
+ * does not), and at most 32 connections at once, so slow or idle sockets
+ * cannot pile up. Bodies over MAX_BODY_BYTES and refused requests are answered
+ * and the connection closed at once, never read to the end.
+ */
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 32 };
 
 export interface HeadlessServer {
   /** http://127.0.0.1:<port>/#token=<token>: the one URL to open. */
@@ -95,8 +114,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       { port, token },
     );
     if (!decision.allow) {
-      req.resume();
-      return sendJson(res, decision.status, errorEnvelope(decision.code, decision.message));
+      // Not read: whoever was refused gets the answer and the connection closes, whatever body was still coming.
+      return sendJson(res, decision.status, errorEnvelope(decision.code, decision.message), { Connection: 'close' }, () => req.destroy());
     }
     if (isEvents) return openEventStream(req, res, options.app, heartbeatMs, streams);
     const name = pathname.startsWith('/api/invoke/') ? pathname.slice('/api/invoke/'.length) : undefined;
@@ -113,13 +132,19 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     return invokeRequest(req, res, options.app, decodedName);
   }
 
-  const server = createServer((req, res) => {
+  const limits = { ...SERVER_LIMITS, ...options.limits };
+  // Node checks the timeouts on this interval (30 s unless told): often enough that they mean what they say.
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 4)) }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log(`headless server: ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // The path only: the event stream's query holds the token, which never goes to a log. One line, no stack.
+      log(`headless server: ${req.method} ${pathOnly(req.url)}: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) sendJson(res, 500, errorEnvelope('failed', 'internal error'));
       else res.destroy();
     });
   });
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.maxConnections = limits.maxConnections;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -162,4 +187,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       return closing;
     },
   };
+}
+
+/** A request target without its query string (which may carry the token). */
+export function pathOnly(target: string | undefined): string {
+  const path = (target ?? '/').split('?')[0] ?? '/';
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }

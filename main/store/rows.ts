@@ -1,4 +1,4 @@
-import type { ChecksumAlgorithm, PartRecord, PartState, SourceKind, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
+import type { ChecksumAlgorithm, KeyObject, KeyState, PartRecord, PartState, SourceKind, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
 
 /** Rows as better-sqlite3 returns them (INTEGER as number: sizes and times stay below 2^53). */
 export interface UploadRow {
@@ -31,12 +31,25 @@ export interface UploadRow {
   source_kind: SourceKind;
   source_snapshot: string | null;
   folder_id: string | null;
+  key_at_start: string | null;
+  foreign_object: string | null;
 }
 
 /** The named parameters of the upload INSERT: what a new upload starts with. */
 export type UploadInsert = Omit<
   UploadRow,
-  'upload_id' | 'updated_at' | 'completed_at' | 'last_error' | 'restarts' | 'etag' | 'conflict' | 'expires_at' | 'checksum_algorithm' | 'source_missing'
+  | 'upload_id'
+  | 'updated_at'
+  | 'completed_at'
+  | 'last_error'
+  | 'restarts'
+  | 'etag'
+  | 'conflict'
+  | 'expires_at'
+  | 'checksum_algorithm'
+  | 'source_missing'
+  | 'key_at_start'
+  | 'foreign_object'
 > & {
   now: number;
 };
@@ -104,6 +117,8 @@ export function toUpload(r: UploadRow): UploadRecord {
     sourceKind: r.source_kind,
     snapshot: r.source_snapshot,
     folderId: r.folder_id,
+    keyAtStart: r.key_at_start === null ? null : parseKeyState(r.key_at_start),
+    foreignObject: r.foreign_object === null ? null : (parseKeyState(r.foreign_object) as KeyObject),
   };
 }
 
@@ -119,4 +134,15 @@ export function toPart(r: PartRow): PartRecord {
     checksum: r.checksum,
     updatedAt: r.updated_at,
   };
+}
+
+/** key_at_start / foreign_object: "none", or the object's JSON. */
+export function serializeKeyState(state: KeyState): string {
+  return state === 'none' ? 'none' : JSON.stringify({ etag: state.etag, size: state.size });
+}
+
+function parseKeyState(text: string): KeyState {
+  if (text === 'none') return 'none';
+  const parsed = JSON.parse(text) as { etag: string; size: number };
+  return { etag: parsed.etag, size: parsed.size };
 }

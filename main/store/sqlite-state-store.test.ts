@@ -64,6 +64,8 @@ describe('SqliteStateStore', () => {
       sourceKind: 'file',
       snapshot: null,
       folderId: null,
+      keyAtStart: null,
+      foreignObject: null,
     });
     expect(store.getUpload('u1')).toEqual(created);
     expect(store.listParts('u1')).toEqual(

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { ChecksumAlgorithm, NewUpload, ObjectLocation, PartRecord, PlannedReuse, SourceFacts, TargetCapabilities, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
+import type { ChecksumAlgorithm, KeyObject, KeyState, NewUpload, ObjectLocation, PartRecord, PlannedReuse, SourceFacts, TargetCapabilities, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
 import type { StateStore } from '../engine/ports/state-store.ts';
 import { migrate } from './migrate.ts';
 import { guardedWrite } from './write-guard.ts';
 import { openStateDatabase } from './open-database.ts';
-import { toPart, toUpload } from './rows.ts';
+import { serializeKeyState, toPart, toUpload } from './rows.ts';
 import type { SourceUpdate } from './rows.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
@@ -148,6 +148,18 @@ export class SqliteStateStore implements StateStore {
 
   setExpiresAt(id: string, expiresAt: number | null): void {
     expectChange(this.write(() => this.s.setExpiresAt.run(expiresAt, Date.now(), id)), `upload ${id}`);
+  }
+
+  setKeyAtStart(id: string, state: KeyState): void {
+    expectChange(this.write(() => this.s.setKeyAtStart.run(serializeKeyState(state), Date.now(), id)), `upload ${id}`);
+  }
+
+  setForeignObject(id: string, object: KeyObject): void {
+    expectChange(this.write(() => this.s.setForeignObject.run(serializeKeyState(object), Date.now(), id)), `upload ${id}`);
+  }
+
+  acceptForeignObject(id: string): boolean {
+    return this.write(() => this.s.acceptForeignObject.run(Date.now(), id)).changes > 0;
   }
 
   setSourceMissing(id: string, missing: boolean): void {

@@ -5,7 +5,8 @@ import type { EventRow, PartRow, SourceUpdate, UploadInsert, UploadRow } from '.
 const FINISHED = `('completed', 'cancelled')`;
 const UPLOAD_COLUMNS = `id, upload_id, endpoint, region, path_style, bucket, "key", path, size, part_size, single_put,
   mtime_ns, file_id, fingerprint, started_at, updated_at, completed_at, state, last_error, restarts, etag,
-  target_id, conflict, expires_at, checksum_algorithm, source_missing, source_kind, source_snapshot, folder_id`;
+  target_id, conflict, expires_at, checksum_algorithm, source_missing, source_kind, source_snapshot, folder_id,
+  key_at_start, foreign_object`;
 const PART_COLUMNS = `upload_record_id, part_number, "offset", size, state, etag, md5, checksum, updated_at`;
 
 /** Every statement the store runs, prepared once per connection. */
@@ -15,7 +16,7 @@ export function prepareStatements(db: Database.Database) {
     insertUpload: p<[UploadInsert]>(
       `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (@id, NULL, @endpoint, @region, @path_style, @bucket, @key, @path,
         @size, @part_size, @single_put, @mtime_ns, @file_id, @fingerprint, @started_at, @now, NULL, @state, NULL, 0, NULL,
-        @target_id, NULL, NULL, NULL, 0, @source_kind, @source_snapshot, @folder_id)`,
+        @target_id, NULL, NULL, NULL, 0, @source_kind, @source_snapshot, @folder_id, NULL, NULL)`,
     ),
     insertPart: p<[string, number, number, number, number]>(
       `INSERT INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?)`,
@@ -53,6 +54,12 @@ export function prepareStatements(db: Database.Database) {
     ),
     setConflict: p<[string | null, number, string]>(`UPDATE uploads SET conflict = ?, updated_at = ? WHERE id = ?`),
     setExpiresAt: p<[number | null, number, string]>(`UPDATE uploads SET expires_at = ?, updated_at = ? WHERE id = ?`),
+    setKeyAtStart: p<[string, number, string]>(`UPDATE uploads SET key_at_start = ?, updated_at = ? WHERE id = ?`),
+    setForeignObject: p<[string, number, string]>(`UPDATE uploads SET foreign_object = ?, updated_at = ? WHERE id = ?`),
+    acceptForeignObject: p<[number, string]>(
+      `UPDATE uploads SET key_at_start = foreign_object, foreign_object = NULL, conflict = NULL, last_error = NULL,
+        state = CASE WHEN state = 'failed' THEN 'queued' ELSE state END, updated_at = ? WHERE id = ? AND foreign_object IS NOT NULL`,
+    ),
     replaceSource: p<[SourceUpdate]>(
       `UPDATE uploads SET size = @size, mtime_ns = @mtime_ns, file_id = @file_id, fingerprint = @fingerprint,
         part_size = @part_size, single_put = @single_put, source_snapshot = @source_snapshot, upload_id = NULL, checksum_algorithm = NULL, conflict = NULL, source_missing = 0, expires_at = NULL,

@@ -6,10 +6,14 @@ import { DropZone } from './components/drop-zone.tsx';
 import { ExpiryBanner } from './components/expiry-banner.tsx';
 import { Notices } from './components/notices.tsx';
 import { Queue } from './components/queue.tsx';
+import { RefusedPage } from './components/refused-page.tsx';
 import { SettingsPanel } from './components/settings-panel.tsx';
 import { TargetsPanel } from './components/targets-panel.tsx';
+import { useHoist } from './state/hoist-context.tsx';
 
 export function App() {
+  const refused = useHoist((state) => state.refused);
+  if (refused !== null) return <RefusedPage message={refused} />;
   return (
     <DropZone>
       <div className="app">

@@ -132,6 +132,7 @@ export function testTarget(config: S3TestConfig, bucket: string, overrides: Part
     pathStyle: config.pathStyle,
     credentials: { kind: 'chain' },
     expiryDays: 7,
+    allowInsecureHttp: false,
     ...overrides,
   };
 }

@@ -7,10 +7,10 @@ import type { AddUploadRequest } from '../engine-options.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UploadRecord } from '../ports/records.ts';
-import type { UploadStore } from '../ports/state-store.ts';
+import type { EventLog, UploadStore } from '../ports/state-store.ts';
 
 export interface AddUploadDeps {
-  store: UploadStore;
+  store: UploadStore & EventLog;
   clock: Clock;
   source: ByteSource;
   defaultPartSize: number;
@@ -60,5 +60,7 @@ export async function addUpload(deps: AddUploadDeps, request: AddUploadRequest):
     }),
     planParts(stat.size, partSize),
   );
+  // The server had unfinished uploads of this key, none continued: the record says what was found (not when there were none).
+  if (adopted && 'reason' in adopted && adopted.found) store.recordEvent({ uploadRecordId: record.id, kind: 'not-adopted', message: `not continued from the server: ${adopted.reason}` });
   return { record, continued: false };
 }

@@ -5,7 +5,9 @@ import type { PartWriter } from '../sending/part-writer.ts';
 import { assertCompletedObject, assertReadyToComplete, completedPart } from '../server/object-checks.ts';
 import { probeOnFailure } from '../server/probe-on-failure.ts';
 import { crashPoint } from '../test-hooks/test-hooks.ts';
+import { foreignObjectAt, foreignObjectConflict } from '../server/key-guard.ts';
 import { recoverGoneUpload } from './gone-upload.ts';
+import { isPartsRefusal, restartForStrayParts } from './stray-parts.ts';
 import type { JobContext } from './job-context.ts';
 
 /**
@@ -13,13 +15,15 @@ import type { JobContext } from './job-context.ts';
  * source exactly and the source is still as recorded; then HeadObject must
  * show the object Hoist meant to make (size, and the multipart ETag where
  * ETags are MD5s). A server that lost the upload meanwhile is handled as a
- * gone upload: 'restarted' sends the parts again.
+ * gone upload, one that refuses it over parts outside the plan as in
+ * stray-parts.ts: 'restarted' sends the parts again.
  */
 export async function completeUpload(job: JobContext, uploadId: string, signal: AbortSignal): Promise<'completed' | 'restarted'> {
   const { objects } = job.deps;
   const parts = job.refreshCounts();
   assertReadyToComplete(parts, job.record.size);
   await assertSourceUnchanged(job.deps.source, job.record);
+  await assertKeyNotTaken(job, signal);
   crashPoint('before-complete');
   let completedEtag: string | null;
   try {
@@ -34,6 +38,10 @@ export async function completeUpload(job: JobContext, uploadId: string, signal: 
       'CompleteMultipartUpload',
     ));
   } catch (error) {
+    if (isPartsRefusal(error)) {
+      await restartForStrayParts(job, uploadId, error, signal);
+      return 'restarted';
+    }
     if (!(error instanceof S3Failure && error.kind === 'upload-gone')) throw error;
     const outcome = await recoverGoneUpload(job, uploadId, signal);
     return outcome === 'completed' ? 'completed' : 'restarted';
@@ -43,6 +51,20 @@ export async function completeUpload(job: JobContext, uploadId: string, signal: 
   assertCompletedObject(head, { size: job.record.size, parts, completedEtag }, job.capabilities);
   job.markCompleted(head?.etag ?? completedEtag, undefined);
   return 'completed';
+}
+
+/**
+ * Before Complete replaces what is at the key: nobody else wrote there since
+ * the upload started (server/key-guard.ts). A renewal's interim object is
+ * recorded as the key's object when it is made (server/rollover.ts).
+ */
+async function assertKeyNotTaken(job: JobContext, signal: AbortSignal): Promise<void> {
+  const record = job.deps.store.getUpload(job.id) ?? job.record;
+  if (record.keyAtStart === null) return;
+  job.record = record;
+  const head = await job.retry(() => job.deps.objects.headObject(job.location, signal), signal, 'HeadObject');
+  const foreign = foreignObjectAt(job.record, head);
+  if (foreign) throw foreignObjectConflict(job.deps.store, job.record, job.location, foreign);
 }
 
 /** A source small enough for one PutObject: read whole, sent, and checked like a completed multipart object. */

@@ -3,7 +3,8 @@ import { multipartEtag } from '../server/multipart-etag.ts';
 import { copyIntoNewUpload, isInterimObject, renewIfDue } from '../server/rollover.ts';
 import type { RolloverDeps } from '../server/rollover.ts';
 import type { JobContext } from './job-context.ts';
-import { createMultipartUpload, sweepLeftovers } from './new-multipart-upload.ts';
+import { startAgain } from './start-again.ts';
+import { foreignObjectAt, foreignObjectConflict } from '../server/key-guard.ts';
 
 /**
  * The server no longer has the multipart upload: it was aborted or expired,
@@ -27,22 +28,17 @@ export async function recoverGoneUpload(job: JobContext, oldUploadId: string, si
     job.afterNewUpload(uploadId);
     return uploadId;
   }
-  const { uploadId, checksumAlgorithm, abortDate } = await createMultipartUpload(job, signal);
-  // A run killed right here before would have left its fresh upload unrecorded.
-  if (job.killedBefore) await sweepLeftovers(job, uploadId, job.record, signal);
-  store.restartUpload(job.id, uploadId, checksumAlgorithm);
-  store.setExpiresAt(job.id, abortDate ?? job.deps.expiresAt(job.record));
-  store.recordEvent({
-    uploadRecordId: job.id,
-    kind: 'restarted',
-    message: `the server no longer had multipart upload ${oldUploadId} (aborted or expired); started again from the first part`,
-  });
-  job.deps.log(job.id, 'the server discarded the unfinished upload; starting again');
-  job.restartedThisRun = true;
-  job.record = { ...job.record, uploadId, checksumAlgorithm, restarts: job.record.restarts + 1 };
-  job.refreshCounts();
-  job.deps.onChange(job.id);
-  return uploadId;
+  // Not ours and not what was there when the upload started: another writer's, which starting again would replace.
+  const foreign = foreignObjectAt(job.record, head);
+  if (foreign) throw foreignObjectConflict(store, job.record, job.location, foreign);
+  return startAgain(
+    job,
+    {
+      event: `the server no longer had multipart upload ${oldUploadId} (aborted or expired); started again from the first part`,
+      log: 'the server discarded the unfinished upload; starting again',
+    },
+    signal,
+  );
 }
 
 /** Before sending: an upload the server will discard soon is renewed (see ../server/rollover.ts). */

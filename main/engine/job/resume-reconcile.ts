@@ -2,6 +2,7 @@ import { crashPoint } from '../test-hooks/test-hooks.ts';
 import { IntegrityError, S3Failure } from '../errors.ts';
 import type { PartRecord } from '../ports/records.ts';
 import { reconcileParts } from '../server/reconcile-parts.ts';
+import { keyStateOf } from '../server/key-guard.ts';
 import { recoverGoneUpload } from './gone-upload.ts';
 import type { JobContext } from './job-context.ts';
 import { createMultipartUpload, sweepLeftovers } from './new-multipart-upload.ts';
@@ -20,12 +21,18 @@ export async function openMultipartUpload(job: JobContext, signal: AbortSignal):
   if (!current) throw new IntegrityError('the upload was removed while running');
   job.record = current;
   if (!current.uploadId) {
+    if (current.keyAtStart === null) {
+      // What is there now is what the user asked to replace; anything else found before Complete is another writer's (server/key-guard.ts).
+      const head = await job.retry(() => job.deps.objects.headObject(job.location, signal), signal, 'HeadObject');
+      store.setKeyAtStart(job.id, keyStateOf(head));
+      job.record = store.getUpload(job.id) ?? current;
+    }
     const { uploadId, checksumAlgorithm, abortDate } = await createMultipartUpload(job, signal);
     crashPoint('upload-created');
     if (job.killedBefore) await sweepLeftovers(job, uploadId, current, signal);
     store.setUploadId(job.id, uploadId, checksumAlgorithm, abortDate ?? job.deps.expiresAt(current));
     crashPoint('upload-id-recorded');
-    job.record = { ...current, uploadId, checksumAlgorithm };
+    job.record = { ...job.record, uploadId, checksumAlgorithm };
     return uploadId;
   }
   let remote;

@@ -60,7 +60,23 @@ export interface UploadRecord extends TargetConfig, ObjectLocation {
   snapshot: string | null;
   /** The folder (sent as one object per file) this file's upload belongs to; null for an upload of its own. */
   folderId: string | null;
+  /**
+   * What was at the key when the upload started (or what the user since agreed to replace): an object Hoist finds
+   * there before completing that is not this one was written by someone else meanwhile. null: not known (older records).
+   */
+  keyAtStart: KeyState | null;
+  /** An object someone else wrote at the key while this upload ran, found before Complete: the upload waits in conflict. */
+  foreignObject: KeyObject | null;
 }
+
+/** An object at a key, as HeadObject describes it. */
+export interface KeyObject {
+  etag: string;
+  size: number;
+}
+
+/** What is at a key: an object, or nothing. */
+export type KeyState = KeyObject | 'none';
 
 export type SourceKind = 'file' | 'archive';
 
@@ -91,6 +107,8 @@ export interface UploadEvent {
     | 'restarted'
     | 'adopted-part'
     | 'adopted'
+    /** The server had unfinished uploads of the key, and none was continued: why (what was found). */
+    | 'not-adopted'
     | 'probed'
     | 'rolled-over'
     | 'rollover-skipped'
@@ -118,6 +136,8 @@ export type NewUpload = Omit<
   | 'sourceKind'
   | 'snapshot'
   | 'folderId'
+  | 'keyAtStart'
+  | 'foreignObject'
 > & { targetId?: string | null; sourceKind?: SourceKind; snapshot?: string | null; folderId?: string | null };
 
 /** What an upload knows about its source and how it is cut into parts: replaced together when the source changed. */

@@ -1,5 +1,7 @@
 import type {
   ChecksumAlgorithm,
+  KeyObject,
+  KeyState,
   NewUpload,
   ObjectLocation,
   PartRecord,
@@ -43,6 +45,12 @@ export interface UploadStore {
   markCompleted(id: string, etag: string | null, note?: string): void;
   setConflict(id: string, conflict: string | null): void;
   setExpiresAt(id: string, expiresAt: number | null): void;
+  /** What was at the key when the upload started (see UploadRecord.keyAtStart). */
+  setKeyAtStart(id: string, state: KeyState): void;
+  /** An object someone else wrote at the key, found before Complete (the run then ends in conflict). */
+  setForeignObject(id: string, object: KeyObject): void;
+  /** The user agreed to replace that object: it becomes keyAtStart, the conflict is settled and the upload queued. Whether there was one. */
+  acceptForeignObject(id: string): boolean;
   setSourceMissing(id: string, missing: boolean): void;
   /**
    * The user chose to upload the changed source from the start, in one

@@ -4,7 +4,8 @@ import type { AddUploadRequest } from '../engine-options.ts';
 import type { ByteSource } from '../ports/byte-source.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ObjectStore, RemoteUpload } from '../ports/object-store.ts';
-import type { UploadRecord } from '../ports/records.ts';
+import type { KeyState, UploadRecord } from '../ports/records.ts';
+import { keyStateOf } from './key-guard.ts';
 import type { EventLog, PartLedger, UploadStore } from '../ports/state-store.ts';
 import { chooseCandidate, digestCache, inspectServerUpload } from './verify-server-parts.ts';
 import type { AdoptionCandidate } from './verify-server-parts.ts';
@@ -18,7 +19,8 @@ export interface AdoptDeps {
   expiryMs: (upload: UploadRecord) => number | null;
 }
 
-export type AdoptOutcome = { record: UploadRecord; uploadId: string; partsVerified: number } | { reason: string };
+/** Adopted; or why not, and whether the server had any unfinished upload of the key at all (`found`). */
+export type AdoptOutcome = { record: UploadRecord; uploadId: string; partsVerified: number } | { reason: string; found?: boolean };
 
 /**
  * Continues an unfinished multipart upload of the request's key that the
@@ -62,10 +64,12 @@ export async function adoptFromServer(deps: AdoptDeps, request: AddUploadRequest
   const chosen = chooseCandidate(candidates);
   if (!chosen) {
     const none = candidates.map((candidate) => `${candidate.upload.uploadId}: none of its ${candidate.serverParts} parts matches the file`);
-    return { reason: [...reasons, ...none].join('; ') || `nothing on the server matches ${request.path}` };
+    return { reason: [...reasons, ...none].join('; ') || `nothing on the server matches ${request.path}`, found: true };
   }
   const fingerprint = await source.fingerprint(request.path, stat.size);
-  const record = recordAdoption(deps, request, chosen, { ...stat, fingerprint });
+  // What is at the key as the upload is taken up: anything else found before Complete is another writer's (key-guard.ts).
+  const keyAtStart = keyStateOf(await objects.headObject(location, signal));
+  const record = recordAdoption(deps, request, chosen, { ...stat, fingerprint }, keyAtStart);
   return { record, uploadId: chosen.upload.uploadId, partsVerified: chosen.verified.length };
 }
 
@@ -75,6 +79,7 @@ function recordAdoption(
   request: AddUploadRequest,
   chosen: AdoptionCandidate,
   facts: { size: number; mtimeNs: string; fileId: string; fingerprint: string },
+  keyAtStart: KeyState,
 ): UploadRecord {
   const { store, clock } = deps;
   const record = store.createUpload(
@@ -89,6 +94,7 @@ function recordAdoption(
   );
   const { id } = record;
   store.setUploadId(id, chosen.upload.uploadId, chosen.checksumAlgorithm, expiresAt(deps, record, chosen.upload));
+  store.setKeyAtStart(id, keyAtStart);
   for (const part of chosen.verified) store.markPartDone(id, part.partNumber, part.etag, part.md5, part.checksum);
   store.recordEvent({
     uploadRecordId: id,

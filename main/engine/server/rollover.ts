@@ -8,6 +8,7 @@ import type { ObjectHead, ObjectStore } from '../ports/object-store.ts';
 import type { ObjectLocation, PartRecord, TargetCapabilities, UploadRecord } from '../ports/records.ts';
 import type { EventLog, PartLedger, UploadStore } from '../ports/state-store.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
+import { keyStateOf } from './key-guard.ts';
 
 /**
  * Renewing the server's expiry clock of a long-running upload (days of
@@ -101,6 +102,8 @@ export async function copyIntoNewUpload(deps: RolloverDeps, record: UploadRecord
   const done = doneParts(store.listParts(record.id));
   const head = await deps.retry(() => objects.headObject(location, signal), 'HeadObject');
   if (!isInterimObject(head, done, deps.capabilities)) throw new IntegrityError('the interim object of the rollover is not made of the recorded parts; not copying from it');
+  // The interim object is this upload's own: the final Complete replaces it without asking (key-guard.ts).
+  if (record.keyAtStart !== null) store.setKeyAtStart(record.id, keyStateOf(head));
   const checksumAlgorithm = checksumAlgorithmFor(deps.capabilities);
   const created = await deps.retry(() => objects.createMultipartUpload(location, checksumAlgorithm ? { checksumAlgorithm } : {}), 'CreateMultipartUpload');
   store.setUploadId(record.id, created.uploadId, checksumAlgorithm, created.abortDate ?? deps.expiresAt(record));

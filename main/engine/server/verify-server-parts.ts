@@ -6,6 +6,7 @@ import type { ByteReader } from '../ports/byte-source.ts';
 import type { RemotePart, RemoteUpload } from '../ports/object-store.ts';
 import type { ChecksumAlgorithm } from '../ports/records.ts';
 import { unquoteEtag } from '../../../shared/domain/etag.ts';
+import { describeParts } from '../job/stray-parts.ts';
 
 /**
  * Deciding whether an unfinished multipart upload found on the server (with no
@@ -86,6 +87,14 @@ export async function inspectServerUpload(
 ): Promise<AdoptionCandidate | { upload: RemoteUpload; reason: string }> {
   const plan = planFromServerParts(fileSize, remote);
   if ('reason' in plan) return { upload, reason: plan.reason };
+  // A server such as Ceph RGW never completes an upload without every part it holds (see ../job/stray-parts.ts).
+  const beyond = remote.filter((part) => part.partNumber > plan.parts.length).map((part) => part.partNumber);
+  if (beyond.length > 0) {
+    return {
+      upload,
+      reason: `it holds ${remote.length} parts, ${describeParts(beyond)} beyond the ${plan.parts.length} this file of ${fileSize} bytes has (an upload of a longer file?), so it could not be completed with this file's parts; left as it is`,
+    };
+  }
   const verified: VerifiedPart[] = [];
   for (const { planned, remote: part } of partsToCheck(plan.parts, remote)) {
     const digest = await digestOf(planned.offset, planned.size);

@@ -13,7 +13,9 @@ import type { ServerBehaviour } from './memory-server-behaviour.ts';
  *   memory-server-behaviour.ts); a mismatch is a retryable BadDigest;
  * - a part's ETag is its quoted MD5 hex; Complete concatenates the listed parts in
  *   order, checks their ETags and the 5 MiB minimum, and gives the object the
- *   ETag "md5-of-md5s-N"; the upload is gone afterwards;
+ *   ETag "md5-of-md5s-N"; the upload is gone afterwards; a part held but not
+ *   listed is refused (InvalidPart, as Ceph RGW does) or dropped (as AWS does),
+ *   as `unlistedParts` says;
  * - abort removes the upload (and is a no-op when it is already gone, as in S3ObjectStore).
  *
  * Hooks: failNext() injects failures, corruptNextUploadPart() damages a body in
@@ -107,6 +109,8 @@ export class MemoryObjectStore implements ObjectStore {
   lifecycleAbortMs: number | undefined;
   /** Which provider this server plays where integrity headers are concerned. */
   behaviour: ServerBehaviour = { ...RGW_LIKE };
+  /** A Complete that leaves out parts the upload holds: RGW refuses it ('refuse'), AWS drops those parts ('drop'). */
+  unlistedParts: 'refuse' | 'drop' = 'refuse';
 
   private readonly failures: InjectedFailure[] = [];
   private readonly gates = new Map<number, { arrived: () => void; released: Promise<void> }>();
@@ -252,6 +256,10 @@ export class MemoryObjectStore implements ObjectStore {
         throw new S3Failure('fatal', `part ${listed.partNumber} is listed without its right checksum`, 'InvalidPart', 400);
       }
       bodies.push(stored.body);
+    }
+    const unlisted = upload.parts.size - parts.length;
+    if (unlisted > 0 && this.unlistedParts === 'refuse') {
+      throw new S3Failure('fatal', `total parts mismatch: have ${upload.parts.size}, expected ${parts.length}`, 'InvalidPart', 400);
     }
     const etag = multipartEtagFor(this.behaviour, bodies);
     this.objects.set(objectKey(location), { body: Buffer.concat(bodies), etag });

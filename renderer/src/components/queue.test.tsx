@@ -153,6 +153,26 @@ describe('queue', () => {
     expect(within(rowOf('c1')).queryByTestId('row-retry')).toBeNull();
   });
 
+  it('a conflict over an object someone else wrote at the key offers to replace it or keep it', async () => {
+    const said = 's3://b/k holds an object Hoist did not write (ETag "e", 3.0 KiB), put there after this upload started (the key was empty then); it was not replaced.';
+    const bridge = new FakeBridge({ uploads: [makeUpload({ id: 'o1', state: 'conflict', conflict: said, conflictOver: 'object' }), makeUpload({ id: 'o2', state: 'conflict', conflict: said, conflictOver: 'object' })] });
+    await renderApp(bridge);
+
+    const row = rowOf('o1');
+    expect(within(row).getByTestId('row-conflict').textContent).toBe(said);
+    expect(within(row).getByTestId('conflict-replace').textContent).toBe('Replace it with this file');
+    expect(within(row).getByTestId('conflict-cancel').textContent).toBe('Keep it: cancel the upload');
+    expect(within(row).queryByTestId('conflict-restart')).toBeNull();
+    expect(within(row).queryByTestId('conflict-reuse')).toBeNull();
+
+    fireEvent.click(within(row).getByTestId('conflict-replace'));
+    fireEvent.click(within(rowOf('o2')).getByTestId('conflict-cancel'));
+    expect(bridge.inputsOf('uploads.resolveConflict')).toEqual([
+      { id: 'o1', choice: 'reuse' },
+      { id: 'o2', choice: 'cancel' },
+    ]);
+  });
+
   it('shows the restarted badge only when the server discarded the upload', async () => {
     await renderApp(new FakeBridge({ uploads: [makeUpload({ id: 'r', restarts: 2 }), makeUpload({ id: 'n', restarts: 0 })] }));
     expect(within(rowOf('r')).getByTestId('restart-badge').textContent).toBe('restarted 2× (server discarded it)');

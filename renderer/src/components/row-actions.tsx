@@ -8,6 +8,21 @@ export function RowActions({ upload, canReveal }: { upload: UploadView; canRevea
   const actions = useActions();
   const { id, state } = upload;
 
+  if (state === 'conflict' && upload.conflictOver === 'object') {
+    // Someone else wrote an object at the key while this upload ran: replacing it is the user's call (main keeps the parts).
+    return (
+      <div className="row-actions">
+        <button type="button" className="button button--primary" data-testid="conflict-replace" onClick={() => void actions.resolveConflict(id, 'reuse')}>
+          Replace it with this file
+        </button>
+        <button type="button" className="button button--danger" data-testid="conflict-cancel" onClick={() => void actions.resolveConflict(id, 'cancel')}>
+          Keep it: cancel the upload
+        </button>
+        {canReveal && <RevealButton onClick={() => void actions.reveal(id)} />}
+      </div>
+    );
+  }
+
   if (state === 'conflict') {
     // Resuming would mix two versions of the file, so the ways on are starting
     // over with the new content, keeping only the parts that still read the

@@ -10,6 +10,7 @@ import { fieldErrors, parseNumber } from '../lib/field-errors.ts';
 import type { FieldErrors } from '../lib/field-errors.ts';
 import { useActions } from '../state/hoist-context.tsx';
 import { FormField } from './form-field.tsx';
+import { InsecureHttpField } from './insecure-http-field.tsx';
 
 interface TargetDraft {
   /** null for a new target; an id is made on save. */
@@ -28,6 +29,7 @@ interface TargetDraft {
   expiryNever: boolean;
   /** The target being edited has a stored secret, so an empty secret field keeps it. */
   hasSecret: boolean;
+  allowInsecureHttp: boolean;
 }
 
 function draftFrom(target?: TargetView): TargetDraft {
@@ -47,6 +49,7 @@ function draftFrom(target?: TargetView): TargetDraft {
     expiryDays: target ? (target.expiryDays === null ? '7' : String(target.expiryDays)) : '7',
     expiryNever: target ? target.expiryDays === null : false,
     hasSecret: credentials?.kind === 'keys' && target?.hasSecret === true,
+    allowInsecureHttp: target?.allowInsecureHttp ?? false,
   };
 }
 
@@ -86,6 +89,7 @@ function validate(draft: TargetDraft, id: string) {
             ? { kind: 'chain' as const, profile }
             : { kind: 'chain' as const },
       expiryDays: draft.expiryNever ? null : parseNumber(draft.expiryDays),
+      allowInsecureHttp: draft.allowInsecureHttp,
     },
     ...(draft.credentialsKind === 'keys' && draft.secret ? { secretAccessKey: draft.secret } : {}),
   };
@@ -151,6 +155,7 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormPr
           onChange={(e) => update({ endpoint: e.target.value })}
         />
       </FormField>
+      <InsecureHttpField endpoint={draft.endpoint} allowed={draft.allowInsecureHttp} error={errors.allowInsecureHttp} onChange={(allowInsecureHttp) => update({ allowInsecureHttp })} />
       <div className="field-row">
         <FormField label="Region" error={errors.region}>
           <input type="text" data-testid="target-region" placeholder="us-east-1" value={draft.region} onChange={(e) => update({ region: e.target.value })} />

@@ -33,8 +33,13 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
   async function request<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N> | undefined> {
     try {
       const envelope = await bridge.invoke(name, input);
-      if (envelope.ok) return envelope.value;
-      notify({ level: 'error', message: cleanMessage(envelope.error.message) });
+      if (envelope.ok) {
+        store.getState().setRefused(null);
+        return envelope.value;
+      }
+      // Refused for want of the right token: the whole page says so, not a notice over an empty window.
+      if (envelope.error.code === 'forbidden') store.getState().setRefused(cleanMessage(envelope.error.message));
+      else notify({ level: 'error', message: cleanMessage(envelope.error.message) });
     } catch (error) {
       // A bridge should answer with envelopes, but a broken IPC channel throws;
       // show its message only, never a stack.

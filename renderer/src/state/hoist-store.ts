@@ -51,6 +51,8 @@ export interface HoistState extends FolderSlice {
   settings: Settings | null;
   appInfo: AppInfo | null;
   notices: readonly Notice[];
+  /** Hoist refused this page (no token, or one from an earlier run): why, shown instead of an empty window; null while it answers. */
+  refused: string | null;
   /** By target id; only targets whose list was opened. */
   orphans: ReadonlyMap<string, OrphanList>;
 
@@ -68,6 +70,7 @@ export interface HoistState extends FolderSlice {
   setAppInfo(info: AppInfo): void;
   addNotice(notice: Omit<Notice, 'id'>): void;
   dismissNotice(id: number): void;
+  setRefused(message: string | null): void;
   updateOrphans(targetId: string, patch: Partial<OrphanList>): void;
 }
 
@@ -93,6 +96,7 @@ export function createHoistStore(): HoistStore {
     settings: null,
     appInfo: null,
     notices: [],
+    refused: null,
     orphans: new Map(),
 
     beginListLoad() {
@@ -192,6 +196,10 @@ export function createHoistStore(): HoistStore {
       // end instead of stacking copies.
       const others = get().notices.filter((n) => n.level !== notice.level || n.message !== notice.message);
       set({ notices: [...others, { ...notice, id: nextNoticeId++ }].slice(-MAX_NOTICES) });
+    },
+
+    setRefused(message) {
+      if (get().refused !== message) set({ refused: message });
     },
 
     dismissNotice(id) {

@@ -35,6 +35,7 @@ export function makeTarget(overrides: Partial<TargetView> = {}): TargetView {
     pathStyle: false,
     credentials: { kind: 'chain' },
     expiryDays: 7,
+    allowInsecureHttp: false,
     hasSecret: false,
     ...overrides,
   };
