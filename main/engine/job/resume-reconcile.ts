@@ -21,15 +21,16 @@ export async function openMultipartUpload(job: JobContext, signal: AbortSignal):
   if (!current) throw new IntegrityError('the upload was removed while running');
   job.record = current;
   if (!current.uploadId) {
+    const { uploadId, checksumAlgorithm, abortDate } = await createMultipartUpload(job, signal);
+    crashPoint('upload-created');
+    if (job.killedBefore) await sweepLeftovers(job, uploadId, current, signal);
     if (current.keyAtStart === null) {
-      // What is there now is what the user asked to replace; anything else found before Complete is another writer's (server/key-guard.ts).
+      // What is there now is what the user asked to replace; anything else found before Complete is another writer's
+      // (server/key-guard.ts). After the create, whose refusal names wrong credentials (a HEAD's 403 has no body to say why).
       const head = await job.retry(() => job.deps.objects.headObject(job.location, signal), signal, 'HeadObject');
       store.setKeyAtStart(job.id, keyStateOf(head));
       job.record = store.getUpload(job.id) ?? current;
     }
-    const { uploadId, checksumAlgorithm, abortDate } = await createMultipartUpload(job, signal);
-    crashPoint('upload-created');
-    if (job.killedBefore) await sweepLeftovers(job, uploadId, current, signal);
     store.setUploadId(job.id, uploadId, checksumAlgorithm, abortDate ?? job.deps.expiresAt(current));
     crashPoint('upload-id-recorded');
     job.record = { ...job.record, uploadId, checksumAlgorithm };
