@@ -1,8 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
+import { cliEnv, readEvents, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
 import type { ResultEntry, StatusEntry } from '../support/cli-runner.ts';
 import { fileDigest, makeRandomFile } from '../support/files.ts';
 import { listUnfinishedUploads, objectDigest, useTestWorkspace } from '../support/s3-fixture.ts';
@@ -17,14 +16,6 @@ const PART = 5 * MiB;
 const ws = useTestWorkspace();
 const { config, client } = ws;
 
-function events(stateDir: string): Array<{ kind: string; message: string }> {
-  const db = new Database(join(stateDir, 'state.sqlite3'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT kind, message FROM events ORDER BY id').all() as Array<{ kind: string; message: string }>;
-  } finally {
-    db.close();
-  }
-}
 
 describe('adopting an unfinished upload after the state database was lost', () => {
   it('continues the server upload, re-sending nothing that verifies', async () => {
@@ -53,7 +44,7 @@ describe('adopting an unfinished upload after the state database was lost', () =
 
     const [status] = jsonOutput<StatusEntry[]>(await runCli(['status', '--json'], cliEnv(config, stateDir)));
     expect(status).toMatchObject({ state: 'completed', uploadId: before?.uploadId, partsTotal: 9, bytesDone: size });
-    expect(events(stateDir)).toContainEqual({
+    expect(readEvents(stateDir)).toContainEqual({
       kind: 'adopted',
       message: `continued unfinished upload ${before?.uploadId} found on the server: 3 parts verified, not sent again`,
     });

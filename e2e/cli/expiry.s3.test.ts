@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
+import { cliEnv, readEvents, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
 import type { ResultEntry, StatusEntry } from '../support/cli-runner.ts';
 import { fileDigest, makeRandomFile } from '../support/files.ts';
 import { createTestBucket, listUnfinishedUploads, objectDigest, removeTestBucket, useTestWorkspace } from '../support/s3-fixture.ts';
@@ -21,14 +20,6 @@ interface ExpiryStatus extends StatusEntry {
   expiringSoon: boolean;
 }
 
-function eventsOf(stateDir: string): Array<{ kind: string; message: string }> {
-  const db = new Database(join(stateDir, 'state.sqlite3'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT kind, message FROM events ORDER BY at, id').all() as Array<{ kind: string; message: string }>;
-  } finally {
-    db.close();
-  }
-}
 
 async function crashedHalfway(file: string, bucket: string, key: string, stateDir: string, flags: string[]): Promise<void> {
   await makeRandomFile(file, 4 * PART + 321);
@@ -76,7 +67,7 @@ describe('expiry of unfinished uploads', () => {
       expect(await objectDigest(client, ws.bucket, 'expiring.bin')).toEqual(await fileDigest(file));
       const [after] = jsonOutput<ExpiryStatus[]>(await runCli(['status', '--json'], cliEnv(config, stateDir)));
       expect(after).toMatchObject({ state: 'completed', restarts: 1, expiresAt: null, expiringSoon: false });
-      expect(eventsOf(stateDir).filter((event) => event.kind === 'restarted').map((event) => event.message)).toEqual([
+      expect(readEvents(stateDir).filter((event) => event.kind === 'restarted').map((event) => event.message)).toEqual([
         expect.stringMatching(/the server no longer had multipart upload .* \(aborted or expired\); started again from the first part/),
       ]);
     },
@@ -108,7 +99,7 @@ describe('expiry of unfinished uploads', () => {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
       expect((listed.Contents ?? []).map((object) => object.Key)).toEqual(['long-running.bin']);
       expect(await listUnfinishedUploads(client, bucket)).toEqual([]);
-      const rolled = eventsOf(stateDir).filter((event) => event.kind === 'rolled-over');
+      const rolled = readEvents(stateDir).filter((event) => event.kind === 'rolled-over');
       expect(rolled).toHaveLength(1);
       expect(rolled[0]?.message).toMatch(new RegExp(`2 parts \\(${2 * PART} bytes\\) copied server-side into multipart upload (?!${before?.uploadId})`));
     });

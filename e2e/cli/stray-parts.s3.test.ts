@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
+import { cliEnv, readEvents, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
 import type { ResultEntry } from '../support/cli-runner.ts';
 import { fileDigest, makeRandomFile } from '../support/files.ts';
 import { listUnfinishedUploads, objectDigest, useTestWorkspace } from '../support/s3-fixture.ts';
@@ -22,14 +21,6 @@ const PART = 5 * MiB;
 const ws = useTestWorkspace();
 const { config, client } = ws;
 
-function events(stateDir: string): Array<{ kind: string; message: string }> {
-  const db = new Database(join(stateDir, 'state.sqlite3'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT kind, message FROM events ORDER BY id').all() as Array<{ kind: string; message: string }>;
-  } finally {
-    db.close();
-  }
-}
 
 function uploadArgs(file: string, key: string, extra: string[] = []): string[] {
   return ['upload', file, `s3://${ws.bucket}/${key}`, '--part-size', '5MiB', '--concurrency', '1', ...extra, ...targetArgs(config)];
@@ -60,7 +51,7 @@ describe('parts on the server outside the upload’s plan (RGW)', () => {
     expect(resumed.stderr).toContain(`the server's multipart upload ${uploadId} holds part 26 outside this upload's plan of 4 parts`);
     expect(await objectDigest(client, ws.bucket, key)).toEqual(await fileDigest(file));
     expect((await listUnfinishedUploads(client, ws.bucket)).filter((found) => found.key === key)).toEqual([]);
-    expect(events(stateDir)).toContainEqual({
+    expect(readEvents(stateDir)).toContainEqual({
       kind: 'restarted',
       message: expect.stringContaining(`holds part 26 outside this upload's plan of 4 parts (uploaded by another tool, or left by a longer version of the file)`),
     });
@@ -85,7 +76,7 @@ describe('parts on the server outside the upload’s plan (RGW)', () => {
     expect(run.stderr).not.toContain('adopted unfinished upload');
     expect(jsonOutput<ResultEntry[]>(run)[0]).toMatchObject({ outcome: 'completed', bytesSent: 4 * PART + 99 });
     expect(await objectDigest(client, ws.bucket, key)).toEqual(await fileDigest(file));
-    expect(events(stateDir)).toContainEqual({
+    expect(readEvents(stateDir)).toContainEqual({
       kind: 'not-adopted',
       message: `not continued from the server: ${UploadId}: it holds 8 parts, parts 6-8 beyond the 5 this file of ${4 * PART + 99} bytes has (an upload of a longer file?), so it could not be completed with this file's parts; left as it is`,
     });
@@ -111,7 +102,7 @@ describe('parts on the server outside the upload’s plan (RGW)', () => {
     expect(jsonOutput<ResultEntry[]>(resumed)[0]).toMatchObject({ outcome: 'completed' });
     expect(await objectDigest(client, ws.bucket, key)).toEqual(await fileDigest(file));
     expect((await listUnfinishedUploads(client, ws.bucket)).filter((found) => found.key === key)).toEqual([]);
-    expect(events(stateDir)).toContainEqual({
+    expect(readEvents(stateDir)).toContainEqual({
       kind: 'restarted',
       message: expect.stringContaining(`the server's multipart upload ${uploadId} holds part 3 outside this upload's plan of 2 parts`),
     });

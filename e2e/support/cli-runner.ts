@@ -108,6 +108,16 @@ export function readPartStates(stateDir: string): Array<{ upload_record_id: stri
   }
 }
 
+/** Every upload event recorded in the state database, oldest first (read-only, as another process would). */
+export function readEvents(stateDir: string): Array<{ kind: string; message: string }> {
+  const db = new Database(join(stateDir, 'state.sqlite3'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT kind, message FROM events ORDER BY at, id').all() as Array<{ kind: string; message: string }>;
+  } finally {
+    db.close();
+  }
+}
+
 export function integrityCheck(stateDir: string): string {
   const db = new Database(join(stateDir, 'state.sqlite3'), { readonly: true, fileMustExist: true });
   try {
