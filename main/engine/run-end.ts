@@ -6,8 +6,8 @@ import type { EventLog, UploadStore } from './ports/state-store.ts';
 /**
  * Records how a run ended that did not complete, and fills in the result.
  * Stopped by the user or the host: paused, or queued to run again. A changed
- * source, or an object another writer put at the key (ForeignObjectError): a conflict the user settles (resolveConflict), stored as a failure
- * with its reason. A source gone or unreadable: kept with its server parts,
+ * source, or an object another writer put at the key (ForeignObjectError): a
+ * conflict the user settles (resolveConflict), stored as a failure with its reason. A source gone or unreadable: kept with its server parts,
  * marked missing until a run finds it again. A full disk: waiting for space.
  * Anything else: a failure a retry may fix. Returns a message to log for
  * errors nobody put into words (neither S3 nor source errors).

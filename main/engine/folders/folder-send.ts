@@ -45,8 +45,8 @@ const READ_AHEAD_MAX_BYTES = 1024 * 1024;
 /**
  * Sends every pending file of the folder, in path order, as the walk records
  * them: files under the whole-file limit (wholeFileLimit: twice the part
- * size) here, each in one PutObject through the engine's part slots; big ones as uploads of their own (multipart, resumable part by part)
- * run by the engine. A page of files is recorded as sending in one
+ * size) here, each in one PutObject through the engine's part slots; bigger
+ * ones as uploads of their own (multipart, resumable part by part) run by the engine. A page of files is recorded as sending in one
  * transaction before any of them goes out; acknowledgements are written in
  * batches (FolderJournal). A file's own trouble (gone, unreadable, changed)
  * is recorded against it and the rest go on; a trouble of the target (wrong
@@ -54,7 +54,7 @@ const READ_AHEAD_MAX_BYTES = 1024 * 1024;
  */
 export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecord, signal: AbortSignal): Promise<void> {
   const tasks = new Set<Promise<void>>();
-  const limit = wholeFileLimit(folder.partSize);
+  const sizes = { partSize: folder.partSize, limit: wholeFileLimit(folder.partSize) };
   // Small files on their way but not yet holding a part slot: at most one per slot.
   const readAhead = new SlotPool(deps.pool.size);
   let fatal: unknown;
@@ -86,12 +86,12 @@ export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecor
         await holdPoint('folder-page-begun');
         for (const file of page) {
           // One that has its own upload already continues it, whatever its size (an earlier run chose it).
-          if (file.uploadRecordId !== null || file.size >= limit) {
+          if (file.uploadRecordId !== null || file.size >= sizes.limit) {
             track(sendLargeFile(deps, folder, file, existing));
             continue;
           }
           const ahead = await readAhead.acquire(signal);
-          track(sendOne(deps, folder, file, existing, signal, ahead));
+          track(sendOne(deps, folder, sizes, file, existing, signal, ahead));
         }
       }
       await Promise.all(tasks);
@@ -112,7 +112,15 @@ export async function sendPendingFiles(deps: FolderSendDeps, folder: FolderRecor
  * slot. The slot is freed as soon as the server has answered, not after the
  * batched write (the next file goes out meanwhile).
  */
-async function sendOne(deps: FolderSendDeps, folder: FolderRecord, file: FolderFileRecord, existing: ListingCursor, signal: AbortSignal, ahead: () => void): Promise<void> {
+async function sendOne(
+  deps: FolderSendDeps,
+  folder: FolderRecord,
+  sizes: { partSize: number; limit: number },
+  file: FolderFileRecord,
+  existing: ListingCursor,
+  signal: AbortSignal,
+  ahead: () => void,
+): Promise<void> {
   const key = folder.prefix + file.relPath;
   const path = joinPath(folder.path, file.relPath);
   let update: FolderFileUpdate;
@@ -122,7 +130,6 @@ async function sendOne(deps: FolderSendDeps, folder: FolderRecord, file: FolderF
     if (settled) {
       update = settled;
     } else {
-      const sizes = { partSize: folder.partSize, limit: wholeFileLimit(folder.partSize) };
       const early = file.size <= READ_AHEAD_MAX_BYTES ? await readSmallFile(deps.source, file, path, sizes) : undefined;
       release = await deps.pool.acquire(signal);
       ahead();

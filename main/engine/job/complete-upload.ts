@@ -56,12 +56,11 @@ export async function completeUpload(job: JobContext, uploadId: string, signal: 
 /**
  * Before Complete replaces what is at the key: nobody else wrote there since
  * the upload started (server/key-guard.ts). A renewal's interim object is
- * recorded as the key's object when it is made (server/rollover.ts).
+ * recorded as the key's object when it is made (server/rollover.ts), and the
+ * job's record read again after it (afterNewUpload).
  */
 async function assertKeyNotTaken(job: JobContext, signal: AbortSignal): Promise<void> {
-  const record = job.deps.store.getUpload(job.id) ?? job.record;
-  if (record.keyAtStart === null) return;
-  job.record = record;
+  if (job.record.keyAtStart === null) return;
   const head = await job.retry(() => job.deps.objects.headObject(job.location, signal), signal, 'HeadObject');
   const foreign = foreignObjectAt(job.record, head);
   if (foreign) throw foreignObjectConflict(job.deps.store, job.record, job.location, foreign);

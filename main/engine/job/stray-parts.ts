@@ -31,7 +31,7 @@ export async function restartForStrayParts(job: JobContext, uploadId: string, re
     {
       event:
         `${found} (uploaded by another tool, or left by a longer version of the file), and the server refused to complete it without them ` +
-        `(${refusal.code ?? refusal.message}); that upload was aborted and this one started again from the first part`,
+        `(${refusal.code}); that upload was aborted and this one started again from the first part`,
       log: `${found}; the server will not complete it without them: starting again in a new multipart upload`,
     },
     signal,

@@ -29,8 +29,9 @@ export function keyStateOf(head: ObjectHead | undefined): KeyState {
 export function foreignObjectAt(record: UploadRecord, head: ObjectHead | undefined): KeyObject | undefined {
   if (!head || record.keyAtStart === null) return undefined;
   const at = record.keyAtStart;
-  if (at !== 'none' && at.size === head.size && unquoteEtag(at.etag) === unquoteEtag(head.etag ?? '')) return undefined;
-  return { etag: head.etag ?? '', size: head.size };
+  const now = keyStateOf(head) as KeyObject;
+  if (at !== 'none' && at.size === now.size && unquoteEtag(at.etag) === unquoteEtag(now.etag)) return undefined;
+  return now;
 }
 
 /** Records the foreign object and returns the error that ends the run in conflict. */
