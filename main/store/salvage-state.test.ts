@@ -6,6 +6,7 @@ import { salvageStateDatabase } from './salvage-state.ts';
 import type { Salvage } from './salvage-state.ts';
 import { addFolders, noise, overwritePage, pageSizeOf, rootPageOf, writeOldStateDatabase, writeStateDatabase } from './testing/damaged-database.ts';
 import type { RecordedUpload } from './testing/damaged-database.ts';
+import { wrongValues } from './testing/salvage-checks.ts';
 
 const UPLOADS = 150;
 let dir = '';
@@ -24,21 +25,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Whatever was read must be exactly what was recorded: a damaged value may be lost, never changed. */
 function expectOnlyRecorded(salvage: Salvage): void {
-  const byId = new Map(recorded.map((upload) => [upload.id, upload]));
-  for (const upload of salvage.uploads) {
-    const original = byId.get(upload.id ?? '');
-    expect(original, `salvaged upload ${upload.id} was never recorded`).toBeDefined();
-    expect({ path: upload.path, bucket: upload.bucket, key: upload.key, uploadId: upload.uploadId, state: upload.state }).toEqual({
-      path: original?.path,
-      bucket: original?.bucket,
-      key: original?.key,
-      uploadId: original?.uploadId,
-      state: original?.state,
-    });
-    expect(upload).toMatchObject({ endpoint: 'http://127.0.0.1:7480', region: 'us-east-1', pathStyle: true, sourceKind: 'file' });
-  }
-  expect(new Set(salvage.uploads.map((upload) => upload.id)).size).toBe(salvage.uploads.length);
-  for (const target of salvage.targets) expect(['t1', 't2']).toContain(target.id);
+  expect(wrongValues(salvage, recorded)).toEqual([]);
 }
 
 describe('salvageStateDatabase', () => {

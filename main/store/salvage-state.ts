@@ -225,7 +225,9 @@ function toFolder(row: Row): SalvagedFolder | undefined {
 }
 
 function isText(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
+  // Hoist never records a NUL; one in a value means the bytes were never written
+  // (a file cut inside a page reads as zeros there), so the value is lost, not read.
+  return typeof value === 'string' && value.length > 0 && !value.includes('\u0000');
 }
 
 /** A row whose values are damaged (a string that is not UTF-8, say) is dropped, not the scan. */
