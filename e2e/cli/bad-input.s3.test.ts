@@ -3,6 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, integrityCheck, jsonOutput, runCli, targetArgs } from '../support/cli-runner.ts';
+import { recordFigure } from '../support/reliability-figures.ts';
 import type { CliRun, ResultEntry, StatusEntry } from '../support/cli-runner.ts';
 import { fileDigest, makeRandomFile } from '../support/files.ts';
 import { listUnfinishedUploads, objectDigest, objectExists, useTestWorkspace } from '../support/s3-fixture.ts';
@@ -47,6 +48,7 @@ function upload(path: string, key: string, stateDir: string, extra: { bucket?: s
 
 /** Exit 1 with a message a person can act on: no "unexpected error", no stack trace. */
 function expectCleanFailure(run: CliRun, message: RegExp): void {
+  recordFigure('bad-input', { test: expect.getState().currentTestName, exit: run.code, message: run.stderr.trim().split('\n')[0] ?? '' });
   expect(run.signal, run.stderr).toBeNull();
   expect(run.code, run.stderr).toBe(1);
   expect(run.stderr).toMatch(message);

@@ -32,7 +32,7 @@ const KILLS = Number(process.env.HOIST_SOAK_RUNS ?? 30);
 const SEED = Number(process.env.HOIST_SOAK_SEED ?? randomInt(2 ** 31));
 const ws = useTestWorkspace();
 const { config, client } = ws;
-const figures = new CrashFigures('crash-soak');
+const figures = new CrashFigures('crash-soak', { seed: SEED, killsAsked: KILLS });
 afterAll(() => {
   figures.write();
 });

@@ -5,6 +5,7 @@ import { describePlan, runKillable } from '../support/crash-run.ts';
 import type { KillPlan } from '../support/crash-run.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
 import { entries, localListing, makeFolder, objectSends, serverListing } from '../support/folder-fixture.ts';
+import { recordFigure } from '../support/reliability-figures.ts';
 import { listUnfinishedUploads, useTestWorkspace } from '../support/s3-fixture.ts';
 
 // A folder upload killed for real (SIGKILL, from inside at a named point or
@@ -60,12 +61,25 @@ describe('a folder upload killed at any moment resumes to the exact folder', () 
     expect(first.killed, first.run.stderr).toBe(true);
     const resumed = await runCli(['resume', ...args], env);
 
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/completed folder/);
-    expect(entries(await serverListing(client, ws.bucket, prefix))).toEqual(entries(localListing(root)));
-    expect(await listUnfinishedUploads(client, ws.bucket)).toEqual([]);
+    const listed = entries(await serverListing(client, ws.bucket, prefix));
+    const local = entries(localListing(root));
+    const leftover = await listUnfinishedUploads(client, ws.bucket);
     // Sent twice: only what was on its way when the process died.
     const twice = [...sends(from)].filter(([, count]) => count > 1);
+    recordFigure('folder-crash', {
+      kill: name,
+      files: local.length,
+      resumeExit: resumed.code,
+      listingEqual: JSON.stringify(listed) === JSON.stringify(local),
+      leftoverUploads: leftover.length,
+      sentTwice: twice.length,
+      concurrency: CONCURRENCY,
+      integrity: integrityCheck(stateDir),
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/completed folder/);
+    expect(listed).toEqual(local);
+    expect(leftover).toEqual([]);
     expect(twice.length, JSON.stringify(twice)).toBeLessThanOrEqual(CONCURRENCY);
     expect(twice.every(([, count]) => count === 2), JSON.stringify(twice)).toBe(true);
     expect(integrityCheck(stateDir)).toBe('ok');

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EndState } from './crash-checks.ts';
+import { recordFigure } from './reliability-figures.ts';
 
 export interface StageFigures {
   stage: string;
@@ -30,7 +31,11 @@ export interface StageFigures {
 export class CrashFigures {
   private readonly stages = new Map<string, StageFigures>();
 
-  constructor(private readonly name: string) {}
+  /** `meta`: what replays the run (a soak's seed), kept with each figure. */
+  constructor(
+    private readonly name: string,
+    private readonly meta: Record<string, unknown> = {},
+  ) {}
 
   private row(stage: string): StageFigures {
     let row = this.stages.get(stage);
@@ -77,6 +82,7 @@ export class CrashFigures {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${this.name}.json`);
     writeFileSync(file, `${JSON.stringify(this.all(), null, 2)}\n`);
+    for (const row of this.all()) recordFigure('crash-stage', { suite: this.name, ...this.meta, ...row });
     const table = [
       `crash figures (${this.name}):`,
       'stage | kills | ends | identical/objects | leftover uploads | unexpected objects | integrity ok | re-sent: measured (unmeasured), total MiB, max MiB per crash (bound MiB)',

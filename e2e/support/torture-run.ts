@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { cliEnv, jsonOutput, runCli, targetArgs } from './cli-runner.ts';
@@ -6,6 +5,7 @@ import type { CliRun, ResultEntry, StatusEntry } from './cli-runner.ts';
 import { FaultProxy } from './fault-proxy.ts';
 import type { HttpProxyOptions, ProxiedRequest, RequestFault } from './fault-proxy.ts';
 import { fileDigest, makeRandomFile } from './files.ts';
+import { recordFigure } from './reliability-figures.ts';
 import { listUnfinishedUploads, objectDigest, objectExists } from './s3-fixture.ts';
 import type { TestWorkspace } from './s3-fixture.ts';
 
@@ -148,7 +148,7 @@ export function recordFigures(outcome: TortureOutcome): void {
   figures.set(outcome.scenario, row);
 }
 
-/** Prints the table (and appends it as JSON lines to $HOIST_TORTURE_FIGURES when set). */
+/** Prints the table, and hands each row to the reliability page's figures. */
 export function printFigures(title: string): void {
   if (figures.size === 0) return;
   const lines = [`${title}: scenario | runs | completed | object identical | faults injected | bytes sent / file size (total; worst run) | leftover uploads | seconds`];
@@ -157,7 +157,7 @@ export function printFigures(title: string): void {
     lines.push(
       `  ${scenario} | ${row.runs} | ${row.completed}/${row.runs} | ${row.identical}/${row.runs} | ${row.faults} | ${row.sent}/${row.size} = ${ratio}; worst ${row.maxRatio.toFixed(3)} | ${row.leftover} | ${row.seconds.toFixed(1)}`,
     );
-    if (process.env.HOIST_TORTURE_FIGURES) appendFileSync(process.env.HOIST_TORTURE_FIGURES, `${JSON.stringify({ file: title, scenario, ...row })}\n`);
+    recordFigure('network', { file: title, scenario, ...row });
   }
   console.log(lines.join('\n'));
   figures.clear();
