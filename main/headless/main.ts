@@ -8,6 +8,8 @@ import { browserCommand, hasDesktop, writeLauncher } from './browser-launcher.ts
 import { HEADLESS_USAGE, HeadlessUsageError, parseHeadlessArgs } from './headless-args.ts';
 import type { HeadlessOptions } from './headless-args.ts';
 import { headlessHost } from './headless-host.ts';
+import { loadOrCreateToken, tokenNote } from './headless-token.ts';
+import { defaultPort, listenOnPort } from './listen-port.ts';
 import { startHeadlessServer } from './server.ts';
 import type { HeadlessServer } from './server.ts';
 
@@ -87,13 +89,33 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     return EXIT_FAILED;
   }
 
-  let server: HeadlessServer;
+  let token: string;
   try {
-    server = await startHeadlessServer({ app: opened.app, port: options.port, staticDir, log });
+    const saved = loadOrCreateToken(opened.stateDir, { rotate: options.newToken });
+    token = saved.token;
+    const note = tokenNote(saved.origin);
+    if (note) log(note);
+  } catch (error) {
+    await opened.close();
+    process.stderr.write(`hoist-headless: cannot keep the access token in ${opened.stateDir}: ${(error as Error).message}\n`);
+    return EXIT_FAILED;
+  }
+
+  let server: HeadlessServer;
+  const usualPort = defaultPort();
+  try {
+    const listening = await listenOnPort(options.port, usualPort, (port) => startHeadlessServer({ app: opened.app, port, staticDir, token, log }));
+    server = listening.server;
+    if (listening.usualPortTaken !== undefined) {
+      process.stderr.write(
+        `hoist-headless: port ${listening.usualPortTaken} (this user's usual one) is in use, by another program or another Hoist: listening on ${server.port} instead, so the URL differs from the usual one; pages opened with the usual one will not reconnect\n`,
+      );
+    }
   } catch (error) {
     await opened.close();
     const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(`hoist-headless: cannot listen on 127.0.0.1:${options.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}\n`);
+    const port = options.port ?? usualPort;
+    process.stderr.write(`hoist-headless: cannot listen on 127.0.0.1:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}\n`);
     return EXIT_FAILED;
   }
 
