@@ -244,6 +244,12 @@ export const requests = {
         target: TargetSchema,
         /** Only with credentials.kind 'keys'; omitted keeps the stored secret (unless the endpoint changes: then it is dropped). */
         secretAccessKey: z.string().min(1).max(512).optional(),
+        /**
+         * The one-time code of a 'confirm-required' answer, sent back once the
+         * user agreed to the question it came with (headless mode; the desktop
+         * app asks in a native dialog instead).
+         */
+        confirmation: z.string().min(1).max(128).optional(),
       })
       .refine((input) => !insecureEndpoint(input.target), {
         path: ['target', 'allowInsecureHttp'],
@@ -290,9 +296,14 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 // ---------------------------------------------------------------- transport
 
 /** Every answer travels in this envelope: an invalid payload or a failure is a typed error, never a crash. */
-export const ErrorCodeSchema = z.enum(['invalid-payload', 'unknown-channel', 'forbidden', 'not-found', 'unsupported', 'failed']);
+export const ErrorCodeSchema = z.enum(['invalid-payload', 'unknown-channel', 'forbidden', 'not-found', 'unsupported', 'confirm-required', 'failed']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+/** With 'confirm-required': the question to put to the user and the one-time code that says yes to it. */
+export interface ConfirmationRequest {
+  code: string;
+  question: string;
+}
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; confirm?: ConfirmationRequest } };
 
 /** The API the renderer gets, whether from the Electron preload or the headless web bridge. */
 export interface HoistBridge {
