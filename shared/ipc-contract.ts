@@ -48,7 +48,12 @@ export const UploadViewSchema = z.object({
   region: z.string(),
   targetId: z.string().nullable(),
   state: UploadStateSchema,
+  /** Bytes the server confirmed (parts acknowledged): never goes back, even when Hoist is killed. */
   bytesDone: z.number().nonnegative(),
+  /** Bytes of parts on the wire now, not yet confirmed: a kill loses them, so they are shown apart. */
+  bytesInFlight: z.number().nonnegative().default(0),
+  /** Parts holding a sending slot now; 0 while an upload waits for a slot (or for the server). */
+  partsInFlight: z.number().int().nonnegative().default(0),
   bytesTotal: z.number().nonnegative(),
   partsDone: z.number().int().nonnegative(),
   partsTotal: z.number().int().nonnegative(),
@@ -214,6 +219,8 @@ export const requests = {
   'uploads.pauseAll': { input: Nothing, output: Ok },
   'uploads.resumeAll': { input: Nothing, output: Ok },
   'uploads.clearFinished': { input: Nothing, output: z.object({ removed: z.number().int() }) },
+  /** Runs again every failed upload and failed folder (not those waiting for a choice); answers how many of each. */
+  'uploads.retryFailed': { input: Nothing, output: z.object({ uploads: z.number().int().nonnegative(), folders: z.number().int().nonnegative() }) },
   'folders.list': { input: Nothing, output: z.array(FolderViewSchema) },
   /** One page of a folder's files in path order: those after `after` (exclusive), in the given states (all when omitted). */
   'folders.files': {
@@ -278,6 +285,10 @@ export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]
 
 // ---------------------------------------------------------------- events (main → UI)
 
+/** What an upload's notice is about; each names the state it lasts for (see the renderer's notices). */
+export const NoticeAboutSchema = z.enum(['expiry', 'failed', 'conflict', 'missing', 'restarted', 'exists']);
+export type NoticeAbout = z.infer<typeof NoticeAboutSchema>;
+
 export const events = {
   /** Rows that changed (coalesced to at most ~10 per second). */
   'uploads.changed': z.object({ uploads: z.array(UploadViewSchema) }),
@@ -288,7 +299,13 @@ export const events = {
   /** Folder rows that are gone (cancelled, cleared). */
   'folders.removed': z.object({ ids: z.array(z.string()) }),
   /** Something the user should read: a failure, a restart after expiry, a finished batch. */
-  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), uploadId: z.string().optional() }),
+  notice: z.object({
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+    uploadId: z.string().optional(),
+    /** The upload's state the notice describes: the UI shows it only while the upload is still in that state. */
+    about: NoticeAboutSchema.optional(),
+  }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -86,6 +86,13 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
       return OK;
     },
 
+    // Failed only: a missing file waits for the file, a conflict for a choice, and neither is helped by running again.
+    'uploads.retryFailed': async () => {
+      const failed = store.listUnfinished().filter((upload) => upload.folderId === null && upload.state === 'failed' && upload.conflict === null && !upload.sourceMissing && !engine.isRunning(upload.id));
+      for (const upload of failed) app.start(upload.id);
+      return { uploads: failed.length, folders: app.folders.retryFailed() };
+    },
+
     /** Finished uploads and finished folders leave the queue (their objects stay). */
     'uploads.clearFinished': async () => {
       // A folder's big files are its own to forget (with the folder).

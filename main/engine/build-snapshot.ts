@@ -3,7 +3,12 @@ import type { PartRecord, UploadRecord } from './ports/records.ts';
 import type { PartLedger, UploadStore } from './ports/state-store.ts';
 
 export interface UploadProgress {
+  /** Bytes of the parts the server acknowledged. */
   bytesDone: number;
+  /** Bytes of parts on the wire now, not yet acknowledged (a kill loses them). */
+  bytesInFlight?: number;
+  /** Parts holding a sending slot now: none while the upload waits for a slot or for the server. */
+  partsInFlight?: number;
   partsDone: number;
   partsTotal: number;
 }
@@ -34,6 +39,8 @@ export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, sp
     targetId: upload.targetId,
     state: viewState(upload),
     ...progress,
+    bytesInFlight: progress.bytesInFlight ?? 0,
+    partsInFlight: progress.partsInFlight ?? 0,
     bytesTotal: upload.size,
     partSize: upload.partSize,
     startedAt: new Date(upload.startedAt).toISOString(),

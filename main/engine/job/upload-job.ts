@@ -10,6 +10,7 @@ import { completeUpload, putWholeObject } from './complete-upload.ts';
 import { recoverGoneUpload, rollOverIfDue } from './gone-upload.ts';
 import type { JobContext, JobDeps } from './job-context.ts';
 import { openMultipartUpload } from './resume-reconcile.ts';
+import type { UploadProgress } from '../build-snapshot.ts';
 
 export type { JobDeps } from './job-context.ts';
 
@@ -65,8 +66,15 @@ export class UploadJob implements JobContext {
   }
 
   /** Bytes confirmed by the server plus bytes of parts on the wire right now. */
-  progress(): { bytesDone: number; partsDone: number; partsTotal: number } {
-    return { bytesDone: this.doneBytes + this.writer.bytesInFlight(), partsDone: this.doneParts, partsTotal: this.totalParts };
+  /** Confirmed bytes apart from those on the wire: a part in flight is lost by a kill, so it must not look done. */
+  progress(): UploadProgress {
+    return {
+      bytesDone: this.doneBytes,
+      bytesInFlight: this.writer.bytesInFlight(),
+      partsInFlight: this.writer.partsInFlight(),
+      partsDone: this.doneParts,
+      partsTotal: this.totalParts,
+    };
   }
 
   async run(signal: AbortSignal): Promise<void> {
