@@ -10,10 +10,12 @@ import { z } from 'zod';
 import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName } from './ipc-channels.ts';
 import type { EventName, RequestName } from './ipc-channels.ts';
 import { DifferingChoiceSchema, FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
+import { RetryingSchema } from './ipc-upload-schemas.ts';
 
 export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
 export type { EventName, RequestName };
 export * from './ipc-folder-schemas.ts';
+export * from './ipc-upload-schemas.ts';
 
 // ---------------------------------------------------------------- domain schemas
 
@@ -74,6 +76,8 @@ export const UploadViewSchema = z.object({
   /** Bytes per second while running, 0 otherwise. */
   speed: z.number().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
+  /** While a request failed and waits to be tried again: when, why, and which retry of how many (progress resets the count). */
+  retrying: RetryingSchema.nullable().optional(),
 });
 export type UploadView = z.infer<typeof UploadViewSchema>;
 

@@ -32,6 +32,8 @@ export class UploadJob implements JobContext {
   readonly killedBefore: boolean;
   private readonly writer: PartWriter;
   private readonly budget: RetryBudget;
+  /** Set while a failed request waits for its next attempt (what the row shows instead of "Uploading"). */
+  private waitingToRetry: { atMs: number; cause: string; attempt: number; of: number } | undefined;
   private doneBytes = 0;
   private doneParts = 0;
   private totalParts = 0;
@@ -116,9 +118,30 @@ export class UploadJob implements JobContext {
   }
 
   retry<T>(attempt: () => Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-    return withRetries(attempt, this.budget, this.deps.clock, signal, (failure, delay) =>
-      this.deps.log(this.id, `${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`),
+    const settled = (): void => {
+      if (this.waitingToRetry === undefined) return;
+      this.waitingToRetry = undefined;
+      this.deps.onChange(this.id);
+    };
+    return withRetries(attempt, this.budget, this.deps.clock, signal, (failure, delay) => {
+      this.deps.log(this.id, `${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
+      this.waitingToRetry = { atMs: this.deps.clock.now() + delay, cause: failure.message, attempt: this.budget.retriesInARow, of: this.deps.retryPolicy.maxRetries };
+      this.deps.onChange(this.id);
+    }).then(
+      (value) => {
+        settled();
+        return value;
+      },
+      (error: unknown) => {
+        settled();
+        throw error;
+      },
     );
+  }
+
+  /** The retry this upload waits for, if any: when, why, which of how many. */
+  retrying(): { atMs: number; cause: string; attempt: number; of: number } | undefined {
+    return this.waitingToRetry;
   }
 
   refreshCounts(): PartRecord[] {
