@@ -40,9 +40,20 @@ export async function dispatchRequest(handlers: RequestHandlers, name: unknown, 
   } catch (error) {
     if (error instanceof ConfirmationRequiredError) return { ok: false, error: { code: error.code, message: error.message, confirm: error.confirm } };
     if (error instanceof UserFacingError) return { ok: false, error: { code: error.code, message: error.message } };
-    log?.(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    log?.(`${name} failed: ${oneLineError(error)}`);
     return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
   }
 }
 
 export type { RequestInput };
+
+/**
+ * An unexpected failure for the log: its message and where it was thrown, on
+ * one line (a log is read line by line, and a stack trace says little more to
+ * a user attaching it to a bug report than its first frame does).
+ */
+export function oneLineError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const frame = error.stack?.split('\n').find((line) => /^\s+at /.test(line))?.trim();
+  return `${error.message.replace(/\s*\n\s*/g, ' | ')} (${error.name}${frame ? ` ${frame}` : ''})`;
+}
