@@ -19,6 +19,7 @@ export const REQUEST_NAMES = [
   'uploads.pauseAll',
   'uploads.resumeAll',
   'uploads.clearFinished',
+  'uploads.retryFailed',
   'folders.list',
   'folders.files',
   'folders.pause',

@@ -10,10 +10,12 @@ import { z } from 'zod';
 import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName } from './ipc-channels.ts';
 import type { EventName, RequestName } from './ipc-channels.ts';
 import { DifferingChoiceSchema, FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
+import { RetryingSchema } from './ipc-upload-schemas.ts';
 
 export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
 export type { EventName, RequestName };
 export * from './ipc-folder-schemas.ts';
+export * from './ipc-upload-schemas.ts';
 
 // ---------------------------------------------------------------- domain schemas
 
@@ -48,7 +50,12 @@ export const UploadViewSchema = z.object({
   region: z.string(),
   targetId: z.string().nullable(),
   state: UploadStateSchema,
+  /** Bytes the server confirmed (parts acknowledged): never goes back, even when Hoist is killed. */
   bytesDone: z.number().nonnegative(),
+  /** Bytes of parts on the wire now, not yet confirmed: a kill loses them, so they are shown apart. */
+  bytesInFlight: z.number().nonnegative().default(0),
+  /** Parts holding a sending slot now; 0 while an upload waits for a slot (or for the server). */
+  partsInFlight: z.number().int().nonnegative().default(0),
   bytesTotal: z.number().nonnegative(),
   partsDone: z.number().int().nonnegative(),
   partsTotal: z.number().int().nonnegative(),
@@ -69,6 +76,8 @@ export const UploadViewSchema = z.object({
   /** Bytes per second while running, 0 otherwise. */
   speed: z.number().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
+  /** While a request failed and waits to be tried again: when, why, and which retry of how many (progress resets the count). */
+  retrying: RetryingSchema.nullable().optional(),
 });
 export type UploadView = z.infer<typeof UploadViewSchema>;
 
@@ -214,6 +223,8 @@ export const requests = {
   'uploads.pauseAll': { input: Nothing, output: Ok },
   'uploads.resumeAll': { input: Nothing, output: Ok },
   'uploads.clearFinished': { input: Nothing, output: z.object({ removed: z.number().int() }) },
+  /** Runs again every failed upload and failed folder (not those waiting for a choice); answers how many of each. */
+  'uploads.retryFailed': { input: Nothing, output: z.object({ uploads: z.number().int().nonnegative(), folders: z.number().int().nonnegative() }) },
   'folders.list': { input: Nothing, output: z.array(FolderViewSchema) },
   /** One page of a folder's files in path order: those after `after` (exclusive), in the given states (all when omitted). */
   'folders.files': {
@@ -244,6 +255,12 @@ export const requests = {
         target: TargetSchema,
         /** Only with credentials.kind 'keys'; omitted keeps the stored secret (unless the endpoint changes: then it is dropped). */
         secretAccessKey: z.string().min(1).max(512).optional(),
+        /**
+         * The one-time code of a 'confirm-required' answer, sent back once the
+         * user agreed to the question it came with (headless mode; the desktop
+         * app asks in a native dialog instead).
+         */
+        confirmation: z.string().min(1).max(128).optional(),
       })
       .refine((input) => !insecureEndpoint(input.target), {
         path: ['target', 'allowInsecureHttp'],
@@ -272,6 +289,10 @@ export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]
 
 // ---------------------------------------------------------------- events (main → UI)
 
+/** What an upload's notice is about; each names the state it lasts for (see the renderer's notices). */
+export const NoticeAboutSchema = z.enum(['expiry', 'failed', 'conflict', 'missing', 'restarted', 'exists']);
+export type NoticeAbout = z.infer<typeof NoticeAboutSchema>;
+
 export const events = {
   /** Rows that changed (coalesced to at most ~10 per second). */
   'uploads.changed': z.object({ uploads: z.array(UploadViewSchema) }),
@@ -282,7 +303,13 @@ export const events = {
   /** Folder rows that are gone (cancelled, cleared). */
   'folders.removed': z.object({ ids: z.array(z.string()) }),
   /** Something the user should read: a failure, a restart after expiry, a finished batch. */
-  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), uploadId: z.string().optional() }),
+  notice: z.object({
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+    uploadId: z.string().optional(),
+    /** The upload's state the notice describes: the UI shows it only while the upload is still in that state. */
+    about: NoticeAboutSchema.optional(),
+  }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
@@ -290,9 +317,14 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 // ---------------------------------------------------------------- transport
 
 /** Every answer travels in this envelope: an invalid payload or a failure is a typed error, never a crash. */
-export const ErrorCodeSchema = z.enum(['invalid-payload', 'unknown-channel', 'forbidden', 'not-found', 'unsupported', 'failed']);
+export const ErrorCodeSchema = z.enum(['invalid-payload', 'unknown-channel', 'forbidden', 'not-found', 'unsupported', 'confirm-required', 'failed']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+/** With 'confirm-required': the question to put to the user and the one-time code that says yes to it. */
+export interface ConfirmationRequest {
+  code: string;
+  question: string;
+}
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; confirm?: ConfirmationRequest } };
 
 /** The API the renderer gets, whether from the Electron preload or the headless web bridge. */
 export interface HoistBridge {

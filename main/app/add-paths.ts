@@ -1,8 +1,9 @@
 import { lstat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { AddResult, FolderMode, Target } from '../../shared/ipc-contract.ts';
 import { SourceError } from '../engine/errors.ts';
 import { addablePathProblem } from './addable-path.ts';
+import { holdIfKeyTaken } from './existing-object-check.ts';
 import type { HandlerContext } from './handler-context.ts';
 
 /**
@@ -55,7 +56,11 @@ export async function addPaths(app: HandlerContext, target: Target, paths: reado
         ...(directory ? { kind: 'archive' as const } : {}),
       });
       result.added.push({ id: record.id, path, key, continued, kind: 'upload' });
-      app.start(record.id);
+      // A new upload to a key that already holds an object waits for the user's choice (existing-object-check.ts).
+      const objects = engine.objectStoreFor({ ...app.targetConfig(target), targetId: target.id });
+      const held = !continued && (await holdIfKeyTaken(app.deps.store, objects, record.id, { bucket: target.bucket, key }));
+      if (held) app.emit('notice', { level: 'warning', uploadId: record.id, about: 'exists', message: `${basename(path)}: s3://${target.bucket}/${key} already holds an object: overwrite it or skip this file` });
+      else app.start(record.id);
     } catch (error) {
       if (!rejectable(error)) throw error;
       result.rejected.push({ path, reason: (error as Error).message });

@@ -91,6 +91,18 @@ export class AppFolders {
     for (const folder of this.deps.folders.unfinished()) this.start(folder.id);
   }
 
+  /** "Retry all failed": every failed folder but those waiting for a choice about changed files; answers how many were started. */
+  retryFailed(): number {
+    let started = 0;
+    for (const folder of this.deps.folders.unfinished()) {
+      if (folder.state !== 'failed' || this.deps.folders.isRunning(folder.id)) continue;
+      if (this.deps.folders.store.folderTotals(folder.id).changed.files > 0) continue;
+      this.start(folder.id);
+      started += 1;
+    }
+    return started;
+  }
+
   /** "Pause all": every folder running or waiting to run. */
   async pauseAll(): Promise<void> {
     const waiting = this.deps.folders.unfinished().filter((folder) => folder.state === 'walking' || folder.state === 'sending' || this.deps.folders.isRunning(folder.id));
@@ -183,7 +195,7 @@ export class AppFolders {
         continue;
       }
       const folder = this.get(folderId);
-      if (folder && upload.key.startsWith(folder.prefix)) this.live.fileProgress(upload.id, folderId, upload.key.slice(folder.prefix.length), upload.bytesDone);
+      if (folder && upload.key.startsWith(folder.prefix)) this.live.fileProgress(upload.id, folderId, upload.key.slice(folder.prefix.length), upload.bytesDone + upload.bytesInFlight);
     }
     return own;
   }

@@ -41,11 +41,14 @@ describe('dispatchRequest', () => {
     expect(result).toEqual({ ok: false, error: { code: 'not-found', message: 'no upload with id x' } });
   });
 
-  it('turns an unexpected failure into a message without a stack, and logs the stack', async () => {
+  it('turns an unexpected failure into a message without a stack, and logs it on one line with where it was thrown', async () => {
     const log = vi.fn();
-    const result = await dispatchRequest(handlers({ 'uploads.list': async () => Promise.reject(new Error('disk on fire')) }), 'uploads.list', {}, log);
-    expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'disk on fire' } });
-    expect(String(log.mock.calls[0]?.[0])).toMatch(/at /);
+    const result = await dispatchRequest(handlers({ 'uploads.list': async () => Promise.reject(new Error('disk on fire\nsecond line')) }), 'uploads.list', {}, log);
+    expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'disk on fire\nsecond line' } });
+    expect(log).toHaveBeenCalledTimes(1);
+    const line = String(log.mock.calls[0]?.[0]);
+    expect(line).toMatch(/^uploads\.list failed: disk on fire \| second line \(Error at .+dispatch\.test\.ts:\d+:\d+\)?\)$/);
+    expect(line).not.toContain('\n');
   });
 
   it('treats a missing payload as an empty object', async () => {

@@ -150,7 +150,9 @@ describe('HoistApp', () => {
     app.warnOfExpiry(expiresAt - 11 * 3600_000);
     app.warnOfExpiry(expiresAt - 10 * 3600_000);
     expect(warnings()).toHaveLength(1);
-    expect(notify).toHaveBeenCalledWith('Upload expiring', `slow.bin: the server will discard the unfinished upload at ${new Date(expiresAt).toISOString()}; let it finish before then`);
+    // In this process's locale, as the desktop shows it; never the raw ISO text.
+    expect(notify).toHaveBeenCalledWith('Upload expiring', `slow.bin: the server will discard the unfinished upload at ${new Date(expiresAt).toLocaleString()}; let it finish before then`);
+    expect(warnings()[0]?.[1]).toMatchObject({ about: 'expiry', uploadId: record.id });
     expect(notify).toHaveBeenCalledTimes(1);
     // Renewed (a new expiry date): warned again when that one nears.
     fixture.store.setExpiresAt(record.id, expiresAt + 3600_000);

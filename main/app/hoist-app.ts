@@ -105,8 +105,10 @@ export class HoistApp {
       const key = `${view.id}@${view.expiresAt}`;
       if (this.expiryNotified.has(key)) continue;
       this.expiryNotified.add(key);
-      const message = `${basename(view.path)}: the server will discard the unfinished upload at ${view.expiresAt}; let it finish before then`;
-      this.emit('notice', { level: 'warning', uploadId: view.id, message });
+      // This process runs in the user's locale (the UI shows its own wording of the notice from the row: about 'expiry').
+      const at = view.expiresAt ? new Date(view.expiresAt).toLocaleString() : 'soon';
+      const message = `${basename(view.path)}: the server will discard the unfinished upload at ${at}; let it finish before then`;
+      this.emit('notice', { level: 'warning', uploadId: view.id, about: 'expiry', message });
       if (this.settings().notifications) this.deps.host.notify?.('Upload expiring', message);
     }
   }
@@ -221,22 +223,22 @@ export class HoistApp {
     const name = view ? basename(view.path) : result.id;
     const notify = this.settings().notifications ? this.deps.host.notify : undefined;
     if (result.restarted) {
-      this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name}: the server had discarded the unfinished upload; it started again` });
+      this.emit('notice', { level: 'warning', uploadId: result.id, about: 'restarted', message: `${name}: the server had discarded the unfinished upload; it started again` });
     }
     if (view?.state !== 'missing') this.missingNotified.delete(result.id);
     if (result.waitingForSpace) this.waitingForSpace.add(result.id);
     if (result.outcome === 'completed') {
       notify?.('Upload complete', `${name} is in s3://${view?.bucket}/${view?.key}`);
     } else if (view?.state === 'missing') {
-      this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name} is missing: put it back and retry, or cancel the upload` });
+      this.emit('notice', { level: 'warning', uploadId: result.id, about: 'missing', message: `${name} is missing: put it back and retry, or cancel the upload` });
       // Every resume checks again; say it once, not at every login or reconnect.
       if (!this.missingNotified.has(result.id)) notify?.('File missing', `${name} is gone or unreadable; its upload waits`);
       this.missingNotified.add(result.id);
     } else if (result.outcome === 'failed') {
-      this.emit('notice', { level: 'error', uploadId: result.id, message: `${name}: ${result.error ?? 'failed'}` });
+      this.emit('notice', { level: 'error', uploadId: result.id, about: 'failed', message: `${name}: ${result.error ?? 'failed'}` });
       notify?.('Upload failed', `${name}: ${result.error ?? 'failed'}`);
     } else if (result.outcome === 'conflict') {
-      this.emit('notice', { level: 'warning', uploadId: result.id, message: `${name} changed since the upload started: choose what to do` });
+      this.emit('notice', { level: 'warning', uploadId: result.id, about: 'conflict', message: `${name} changed since the upload started: choose what to do` });
       notify?.('File changed', `${name} changed since its upload started`);
     }
   }

@@ -4,6 +4,7 @@ import type { RequestHandlers } from './dispatch.ts';
 import { createFolderHandlers } from './folder-handlers.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { createOrphanHandlers } from './orphan-handlers.ts';
+import { createTargetSave } from './target-save.ts';
 
 const OK = { ok: true } as const;
 
@@ -85,6 +86,13 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
       return OK;
     },
 
+    // Failed only: a missing file waits for the file, a conflict for a choice, and neither is helped by running again.
+    'uploads.retryFailed': async () => {
+      const failed = store.listUnfinished().filter((upload) => upload.folderId === null && upload.state === 'failed' && upload.conflict === null && !upload.sourceMissing && !engine.isRunning(upload.id));
+      for (const upload of failed) app.start(upload.id);
+      return { uploads: failed.length, folders: app.folders.retryFailed() };
+    },
+
     /** Finished uploads and finished folders leave the queue (their objects stay). */
     'uploads.clearFinished': async () => {
       // A folder's big files are its own to forget (with the folder).
@@ -97,23 +105,7 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
 
     'targets.list': async () => app.targets().map((target) => app.targetView(target)),
 
-    'targets.save': async ({ target, secretAccessKey }) => {
-      // A stored secret belongs to the endpoint it was typed for: sent to another server, it would sign requests there.
-      const before = app.target(target.id);
-      const moved = before !== undefined && before.endpoint !== target.endpoint;
-      if (secretAccessKey !== undefined) {
-        if (target.credentials.kind !== 'keys') throw new UserFacingError('invalid-payload', 'a secret key goes with access-key credentials only');
-        if (host.secrets.kind === 'unavailable') {
-          throw new UserFacingError('unsupported', 'secret keys cannot be stored encrypted here; use an AWS profile or environment variables');
-        }
-        host.secrets.set(target.id, secretAccessKey);
-      } else if (target.credentials.kind !== 'keys' || moved) {
-        host.secrets.delete(target.id);
-      }
-      app.deps.config.saveTarget(target.id, target);
-      engine.targetsChanged();
-      return app.targetView(target);
-    },
+    'targets.save': createTargetSave(app),
 
     'targets.remove': async ({ id }) => {
       const inUse = store.listUnfinished().filter((upload) => upload.targetId === id && upload.folderId === null).length;

@@ -17,7 +17,7 @@ const base = { id: 't1', name: 'NAS', bucket: 'bucket' };
 
 describe('targets.save', () => {
   it('refuses plain http:// to another machine unless allowed; this machine needs nothing', async () => {
-    const { app } = newTestApp(fixture.newEngine(), fixture.store);
+    const { app } = newTestApp(fixture.newEngine(), fixture.store, { confirmTargetChange: async () => true });
 
     const refused = await app.dispatch('targets.save', { target: { ...base, endpoint: 'http://10.0.0.5:9000' } });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: expect.stringContaining('plain http:// sends keys and data unencrypted') } });
@@ -32,7 +32,8 @@ describe('targets.save', () => {
 
   it('drops the stored secret key when the endpoint changes, keeps it otherwise', async () => {
     const secrets = memorySecrets();
-    const { app } = newTestApp(fixture.newEngine(), fixture.store, { secrets });
+    // The user agrees to every change here (target-change-confirm.test.ts tests the asking).
+    const { app } = newTestApp(fixture.newEngine(), fixture.store, { secrets, confirmTargetChange: async () => true });
     const keys = { ...base, endpoint: 'https://s3.one.example', credentials: { kind: 'keys' as const, accessKeyId: 'AKIA1' } };
     await app.dispatch('targets.save', { target: keys, secretAccessKey: 'secret-one' });
 

@@ -3,7 +3,12 @@ import type { PartRecord, UploadRecord } from './ports/records.ts';
 import type { PartLedger, UploadStore } from './ports/state-store.ts';
 
 export interface UploadProgress {
+  /** Bytes of the parts the server acknowledged. */
   bytesDone: number;
+  /** Bytes of parts on the wire now, not yet acknowledged (a kill loses them). */
+  bytesInFlight?: number;
+  /** Parts holding a sending slot now: none while the upload waits for a slot or for the server. */
+  partsInFlight?: number;
   partsDone: number;
   partsTotal: number;
 }
@@ -14,6 +19,14 @@ export function recordedProgress(parts: readonly PartRecord[]): UploadProgress {
   return { bytesDone: done.reduce((sum, part) => sum + part.size, 0), partsDone: done.length, partsTotal: parts.length };
 }
 
+/** A running upload's wait for its next attempt at a failed request. */
+export interface LiveRetry {
+  atMs: number;
+  cause: string;
+  attempt: number;
+  of: number;
+}
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
@@ -22,7 +35,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  * its stored state, because it waits for the user's choice, not for a retry;
  * one whose source file was gone at the last check shows as 'missing'.
  */
-export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, speed: number): UploadView {
+export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, speed: number, retrying?: LiveRetry): UploadView {
   const left = upload.size - progress.bytesDone;
   return {
     id: upload.id,
@@ -34,6 +47,8 @@ export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, sp
     targetId: upload.targetId,
     state: viewState(upload),
     ...progress,
+    bytesInFlight: progress.bytesInFlight ?? 0,
+    partsInFlight: progress.partsInFlight ?? 0,
     bytesTotal: upload.size,
     partSize: upload.partSize,
     startedAt: new Date(upload.startedAt).toISOString(),
@@ -47,6 +62,7 @@ export function buildSnapshot(upload: UploadRecord, progress: UploadProgress, sp
     uploadId: upload.uploadId,
     speed,
     etaSeconds: upload.state === 'completed' ? 0 : speed > 0 ? left / speed : null,
+    retrying: retrying ? { at: new Date(retrying.atMs).toISOString(), cause: retrying.cause, attempt: retrying.attempt, of: retrying.of } : null,
   };
 }
 
@@ -63,11 +79,11 @@ function viewState(upload: UploadRecord): UploadView['state'] {
 export function snapshotUploads(
   store: UploadStore & PartLedger,
   ids: readonly string[] | undefined,
-  live: (id: string) => { progress: UploadProgress; speed: number } | undefined,
+  live: (id: string) => { progress: UploadProgress; speed: number; retrying?: LiveRetry | undefined } | undefined,
 ): UploadView[] {
   const uploads = ids ? ids.map((id) => store.getUpload(id)).filter((upload): upload is UploadRecord => upload !== undefined) : store.listUploads().filter((upload) => upload.folderId === null);
   return uploads.map((upload) => {
     const running = live(upload.id);
-    return buildSnapshot(upload, running?.progress ?? recordedProgress(store.listParts(upload.id)), running?.speed ?? 0);
+    return buildSnapshot(upload, running?.progress ?? recordedProgress(store.listParts(upload.id)), running?.speed ?? 0, running?.retrying);
   });
 }

@@ -56,6 +56,18 @@ describe('UploadEngine: a changed source', () => {
     expect(f.s3.getObject(LOCATION)).toBeUndefined();
   });
 
+  it('names both modification times, as ISO times a host can show in its locale', async () => {
+    const engine = f.newEngine();
+    const upload = await interruptedUpload(engine);
+    writeFileSync(upload.path, randomBytes(FILE_SIZE));
+    utimesSync(upload.path, MTIME + 3600, MTIME + 3600);
+
+    const result = await engine.run(upload.id);
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.error).toContain(`(modification time ${new Date(MTIME * 1000).toISOString()} → ${new Date((MTIME + 3600) * 1000).toISOString()})`);
+  });
+
   it('resumeAll and resumeAllRunnable leave an upload in conflict alone', async () => {
     const engine = f.newEngine();
     const { id } = await conflicted(engine);

@@ -245,7 +245,7 @@ export class UploadEngine {
   snapshot(ids?: readonly string[]): UploadView[] {
     return snapshotUploads(this.deps.store, ids, (id) => {
       const live = this.running.live(id);
-      return live ? { progress: live.job.progress(), speed: live.meter?.bytesPerSecond() ?? 0 } : undefined;
+      return live ? { progress: live.job.progress(), speed: live.meter?.bytesPerSecond() ?? 0, retrying: live.job.retrying() } : undefined;
     });
   }
 

@@ -1,15 +1,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultStateDir } from '../app-paths.ts';
 import { openHoistApp } from '../app/open-app.ts';
 import type { OpenedApp } from '../app/open-app.ts';
 import { browserCommand, hasDesktop, writeLauncher } from './browser-launcher.ts';
 import { HEADLESS_USAGE, HeadlessUsageError, parseHeadlessArgs } from './headless-args.ts';
 import type { HeadlessOptions } from './headless-args.ts';
 import { headlessHost } from './headless-host.ts';
+import { loadOrCreateToken, tokenNote } from './headless-token.ts';
+import { defaultPort, listenOnPort } from './listen-port.ts';
 import { startHeadlessServer } from './server.ts';
 import type { HeadlessServer } from './server.ts';
+import { LogFile } from '../platform/log-file.ts';
+import { logLine } from '../platform/redact-secrets.ts';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -17,8 +22,14 @@ const EXIT_USAGE = 2;
 /** A stop that takes longer than this (a hung socket) ends the process anyway. */
 const STOP_DEADLINE_MS = 10_000;
 
+/** The log file a bug report asks for, in the state directory (rotating, secrets masked, 0600); set once that is known. */
+export const HEADLESS_LOG_FILE = join('logs', 'hoist-headless.log');
+let logFile: LogFile | undefined;
+
+/** One line per message on stderr, secrets masked, and the same in the log file. */
 function log(message: string): void {
-  process.stderr.write(`hoist-headless: ${new Date().toISOString()} ${message}\n`);
+  process.stderr.write(`hoist-headless: ${new Date().toISOString()} ${logLine(message)}\n`);
+  logFile?.write(message);
 }
 
 /** The project root (where package.json is), found from this file both as source (main/headless/) and as the bundle (dist/headless/). */
@@ -72,6 +83,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     return EXIT_OK;
   }
 
+  const stateDir = resolve(options.stateDir ?? process.env.HOIST_STATE_DIR ?? defaultStateDir());
+  logFile = new LogFile({ path: join(stateDir, HEADLESS_LOG_FILE), onError: (message) => process.stderr.write(`hoist-headless: ${message}\n`) });
   const root = projectRoot();
   const staticDir = process.env.HOIST_RENDERER_DIR ?? join(root, 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) log(`the UI is not built (${staticDir} has no index.html): run \`npm start\`, which builds it`);
@@ -79,7 +92,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   let opened: OpenedApp;
   try {
     opened = openHoistApp({
-      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      stateDir,
       host: headlessHost({ version: packageVersion(root), log }),
     });
   } catch (error) {
@@ -87,13 +100,33 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     return EXIT_FAILED;
   }
 
-  let server: HeadlessServer;
+  let token: string;
   try {
-    server = await startHeadlessServer({ app: opened.app, port: options.port, staticDir, log });
+    const saved = loadOrCreateToken(opened.stateDir, { rotate: options.newToken });
+    token = saved.token;
+    const note = tokenNote(saved.origin);
+    if (note) log(note);
+  } catch (error) {
+    await opened.close();
+    process.stderr.write(`hoist-headless: cannot keep the access token in ${opened.stateDir}: ${(error as Error).message}\n`);
+    return EXIT_FAILED;
+  }
+
+  let server: HeadlessServer;
+  const usualPort = defaultPort();
+  try {
+    const listening = await listenOnPort(options.port, usualPort, (port) => startHeadlessServer({ app: opened.app, port, staticDir, token, log }));
+    server = listening.server;
+    if (listening.usualPortTaken !== undefined) {
+      process.stderr.write(
+        `hoist-headless: port ${listening.usualPortTaken} (this user's usual one) is in use, by another program or another Hoist: listening on ${server.port} instead, so the URL differs from the usual one; pages opened with the usual one will not reconnect\n`,
+      );
+    }
   } catch (error) {
     await opened.close();
     const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(`hoist-headless: cannot listen on 127.0.0.1:${options.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}\n`);
+    const port = options.port ?? usualPort;
+    process.stderr.write(`hoist-headless: cannot listen on 127.0.0.1:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}\n`);
     return EXIT_FAILED;
   }
 

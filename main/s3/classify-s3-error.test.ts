@@ -74,6 +74,14 @@ describe('classifyS3Error', () => {
     expect(failure.message).toContain('AWS S3');
   });
 
+  it('says what the socket failure was and which host:port it was, the cause a retrying row shows', () => {
+    const local: ErrorContext = { operation: 'CreateMultipartUpload', bucket: 'b', endpoint: 'http://127.0.0.1:7482' };
+    expect(classifyS3Error(networkError('ECONNREFUSED'), local).message).toBe('connection refused by 127.0.0.1:7482 (CreateMultipartUpload: ECONNREFUSED)');
+    expect(classifyS3Error(networkError('ENOTFOUND'), CONTEXT).message).toContain('no such host: s3.example.test');
+    expect(classifyS3Error(Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' }), CONTEXT)).toMatchObject({ kind: 'retryable', message: expect.stringContaining('cannot look up s3.example.test') });
+    expect(classifyS3Error(networkError('ETIMEDOUT'), AWS_CONTEXT).message).toContain('AWS S3 did not answer in time');
+  });
+
   describe('fatal messages name what to fix', () => {
     it('NoSuchBucket names the bucket and the endpoint', () => {
       const { message } = classifyS3Error(sdkError('NoSuchBucket', 404), CONTEXT);

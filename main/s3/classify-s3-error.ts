@@ -34,6 +34,31 @@ const RETRYABLE_NAMES = new Set([
   'EADDRNOTAVAIL',
 ]);
 
+/** What a failed socket means, said of the host it failed to reach: the cause a retrying row shows. */
+const NETWORK_PHRASES: Record<string, (host: string) => string> = {
+  ECONNREFUSED: (host) => `connection refused by ${host}`,
+  ECONNRESET: (host) => `connection reset by ${host}`,
+  EPIPE: (host) => `connection reset by ${host}`,
+  ECONNABORTED: (host) => `connection to ${host} aborted`,
+  ETIMEDOUT: (host) => `${host} did not answer in time`,
+  EHOSTUNREACH: (host) => `no route to ${host}`,
+  ENETUNREACH: (host) => `no network route to ${host}`,
+  ENETDOWN: (host) => `the network is down (reaching ${host})`,
+  ENOTFOUND: (host) => `no such host: ${host}`,
+  EAI_AGAIN: (host) => `cannot look up ${host} (DNS is not answering)`,
+  EADDRNOTAVAIL: (host) => `no local address to reach ${host} from`,
+};
+
+/** host:port of an endpoint, or the endpoint as given when it is not a URL; AWS itself when there is none. */
+function hostOf(endpoint: string | undefined): string {
+  if (endpoint === undefined) return 'AWS S3';
+  try {
+    return new URL(endpoint).host || endpoint;
+  } catch {
+    return endpoint;
+  }
+}
+
 export interface ErrorContext {
   /** What was being done, e.g. "UploadPart 3". */
   operation: string;
@@ -84,6 +109,8 @@ export function classifyS3Error(error: unknown, context: ErrorContext): S3Failur
     default:
       break;
   }
+  const network = shape.code !== undefined ? NETWORK_PHRASES[shape.code] : undefined;
+  if (network && status === undefined) return make('retryable', network(hostOf(context.endpoint)));
   if (RETRYABLE_NAMES.has(name) || RETRYABLE_NAMES.has(code)) return make('retryable', `temporary failure talking to ${where}`);
   if (status === undefined) {
     // No HTTP answer at all: the network, not the request, failed.

@@ -209,7 +209,7 @@ export class S3ObjectStore implements ObjectStore {
       const output = await this.call('HeadObject', location, () =>
         this.client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }), { abortSignal: signal }),
       );
-      return { size: output.ContentLength ?? 0, etag: output.ETag ?? null };
+      return { size: output.ContentLength ?? 0, etag: output.ETag ?? null, ...(output.LastModified ? { lastModified: output.LastModified.getTime() } : {}) };
     } catch (error) {
       const failure = error as { status?: number; code?: string };
       if (failure.status === 404 && failure.code !== 'NoSuchBucket') return undefined;

@@ -31,6 +31,22 @@ export function createElectronHost({ stateDir, getWindow, log }: ElectronHostOpt
       if (Notification.isSupported()) new Notification({ title, body, silent: false }).show();
     },
     setStartAtLogin,
+    confirmTargetChange: async (change) => {
+      // main's own dialog, not the page's: a window cannot answer it for the user.
+      const options = {
+        type: 'warning' as const,
+        title: 'Change target',
+        message: change.question,
+        detail: 'Uploads to this target will go to the new place, signed with these credentials.',
+        buttons: ['Change it', 'Keep as it was'],
+        defaultId: 1,
+        cancelId: 1,
+        noLink: true,
+      };
+      const window = getWindow();
+      const result = window && !window.isDestroyed() ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+      return result.response === 0;
+    },
     log,
   };
 }

@@ -1,15 +1,16 @@
-/**
- * The Electron host's log: one console line per message. Hoist never logs a
- * secret on purpose; this also masks anything shaped like one (an AWS secret
- * access key, a secretAccessKey field) in case an error message carries it.
- */
-const SECRET_FIELD = /("?(?:secretAccessKey|SecretAccessKey|aws_secret_access_key|sessionToken)"?\s*[:=]\s*"?)[^"\s,}]+/g;
-const SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+import { join } from 'node:path';
+import { LogFile, teeLog } from '../platform/log-file.ts';
+import { logLine } from '../platform/redact-secrets.ts';
 
-export function redactSecrets(message: string): string {
-  return message.replace(SECRET_FIELD, '$1[redacted]').replace(SECRET_SHAPE, '[redacted]');
+/** The desktop app's log file, in Electron's logs directory (~/.config/Hoist/logs on Linux); the README names it for bug reports. */
+export const SHELL_LOG_FILE = 'hoist.log';
+
+/** The Electron host's console: one line per message, secrets masked. */
+export function consoleLog(message: string): void {
+  console.log(`[hoist] ${logLine(message)}`);
 }
 
-export function consoleLog(message: string): void {
-  console.log(`[hoist] ${redactSecrets(message)}`);
+/** The Electron host's log: the console and the rotating log file in `logsDir` (app.getPath('logs')). */
+export function shellLog(logsDir: string): (message: string) => void {
+  return teeLog(new LogFile({ path: join(logsDir, SHELL_LOG_FILE), onError: consoleLog }), consoleLog);
 }

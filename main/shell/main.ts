@@ -14,7 +14,7 @@ import { openHoistApp } from '../app/open-app.ts';
 import type { OpenedApp } from '../app/open-app.ts';
 import { createElectronHost } from './host.ts';
 import { parseLaunchArgs } from './launch-args.ts';
-import { consoleLog as log } from './log.ts';
+import { shellLog } from './log.ts';
 import { setStartAtLogin, startedHidden } from './login-item.ts';
 import { PowerGuard, watchOnline } from './power-guard.ts';
 import { throttle } from './throttle.ts';
@@ -24,6 +24,9 @@ import { createMainWindow, hardenSession } from './window.ts';
 
 // A separate Chromium profile (and so a separate single-instance lock), for the e2e tests.
 if (process.env.HOIST_ELECTRON_USER_DATA) app.setPath('userData', resolve(process.env.HOIST_ELECTRON_USER_DATA));
+
+// The console, and the log file a bug report asks for (rotating, secrets masked, 0600).
+const log = shellLog(app.getPath('logs'));
 
 if (!app.requestSingleInstanceLock()) app.quit();
 else runShell();
@@ -155,7 +158,7 @@ function runShell(): void {
     .whenReady()
     .then(ready)
     .catch((error: unknown) => {
-      log(`could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(`could not start: ${error instanceof Error ? error.message : String(error)}`);
       dialog.showErrorBox('Hoist could not start', error instanceof Error ? error.message : String(error));
       app.exit(1);
     });

@@ -22,6 +22,8 @@ function upload(patch: Partial<UploadView> = {}): UploadView {
     targetId: 't1',
     state: 'uploading',
     bytesDone: 0,
+    bytesInFlight: 0,
+    partsInFlight: 0,
     bytesTotal: 100 * MiB,
     partsDone: 0,
     partsTotal: 13,

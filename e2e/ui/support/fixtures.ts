@@ -25,7 +25,7 @@ export interface S3Workspace {
 
 export interface HoistLauncher {
   /** Starts a headless app; the default state dir is the test's own `state` folder. */
-  start(options?: { stateDir?: string; env?: NodeJS.ProcessEnv }): Promise<HeadlessApp>;
+  start(options?: { stateDir?: string; env?: NodeJS.ProcessEnv; port?: number; args?: readonly string[] }): Promise<HeadlessApp>;
   /** The state dir start() uses by default. */
   readonly stateDir: string;
 }
@@ -60,7 +60,13 @@ export const test = base.extend<{ workDir: string; hoist: HoistLauncher }, { s3:
     await use({
       stateDir,
       async start(options = {}) {
-        const app = await startHeadlessApp({ config: s3.config, stateDir: options.stateDir ?? stateDir, ...(options.env ? { env: options.env } : {}) });
+        const app = await startHeadlessApp({
+          config: s3.config,
+          stateDir: options.stateDir ?? stateDir,
+          ...(options.env ? { env: options.env } : {}),
+          ...(options.port !== undefined ? { port: options.port } : {}),
+          ...(options.args ? { args: options.args } : {}),
+        });
         started.push(app);
         return app;
       },

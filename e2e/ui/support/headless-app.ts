@@ -39,12 +39,16 @@ export interface StartOptions {
   stateDir: string;
   /** Extra environment, e.g. HOIST_CRASH_AT. */
   env?: NodeJS.ProcessEnv;
+  /** The port to ask for (default 0: any free one, so tests never fight over a port). */
+  port?: number;
+  /** More command-line arguments, e.g. --new-token. */
+  args?: readonly string[];
   timeoutMs?: number;
 }
 
 export async function startHeadlessApp(options: StartOptions): Promise<HeadlessApp> {
   const { config, stateDir } = options;
-  const child = spawn(process.execPath, [HEADLESS_BUNDLE, '--port', '0', '--state-dir', stateDir, '--no-open'], {
+  const child = spawn(process.execPath, [HEADLESS_BUNDLE, '--port', String(options.port ?? 0), '--state-dir', stateDir, '--no-open', ...(options.args ?? [])], {
     env: cliEnv(config, stateDir, options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -22,10 +22,16 @@ export async function assertSourceUnchanged(source: ByteSource, record: UploadRe
 async function fileChanges(source: ByteSource, record: UploadRecord, now: SourceStat): Promise<string[]> {
   const changes: string[] = [];
   if (now.size !== record.size) changes.push(`size ${record.size} → ${now.size}`);
-  if (now.mtimeNs !== record.mtimeNs) changes.push('modification time');
+  // ISO times: hosts show them in the user's locale (the app rewrites them, the CLI prints them as they are).
+  if (now.mtimeNs !== record.mtimeNs) changes.push(`modification time ${isoOfNs(record.mtimeNs)} → ${isoOfNs(now.mtimeNs)}`);
   if (now.fileId !== record.fileId) changes.push('file identity (replaced)');
   if (changes.length === 0 && (await source.fingerprint(record.path, now.size)) !== record.fingerprint) changes.push('content');
   return changes;
+}
+
+function isoOfNs(mtimeNs: string): string {
+  const ms = Number(BigInt(mtimeNs) / 1_000_000n);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : mtimeNs;
 }
 
 function snapshotChanges(source: ByteSource, before: string, after: string): string[] {

@@ -10,6 +10,7 @@ import { completeUpload, putWholeObject } from './complete-upload.ts';
 import { recoverGoneUpload, rollOverIfDue } from './gone-upload.ts';
 import type { JobContext, JobDeps } from './job-context.ts';
 import { openMultipartUpload } from './resume-reconcile.ts';
+import type { UploadProgress } from '../build-snapshot.ts';
 
 export type { JobDeps } from './job-context.ts';
 
@@ -31,6 +32,8 @@ export class UploadJob implements JobContext {
   readonly killedBefore: boolean;
   private readonly writer: PartWriter;
   private readonly budget: RetryBudget;
+  /** Set while a failed request waits for its next attempt (what the row shows instead of "Uploading"). */
+  private waitingToRetry: { atMs: number; cause: string; attempt: number; of: number } | undefined;
   private doneBytes = 0;
   private doneParts = 0;
   private totalParts = 0;
@@ -65,8 +68,15 @@ export class UploadJob implements JobContext {
   }
 
   /** Bytes confirmed by the server plus bytes of parts on the wire right now. */
-  progress(): { bytesDone: number; partsDone: number; partsTotal: number } {
-    return { bytesDone: this.doneBytes + this.writer.bytesInFlight(), partsDone: this.doneParts, partsTotal: this.totalParts };
+  /** Confirmed bytes apart from those on the wire: a part in flight is lost by a kill, so it must not look done. */
+  progress(): UploadProgress {
+    return {
+      bytesDone: this.doneBytes,
+      bytesInFlight: this.writer.bytesInFlight(),
+      partsInFlight: this.writer.partsInFlight(),
+      partsDone: this.doneParts,
+      partsTotal: this.totalParts,
+    };
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -108,9 +118,30 @@ export class UploadJob implements JobContext {
   }
 
   retry<T>(attempt: () => Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-    return withRetries(attempt, this.budget, this.deps.clock, signal, (failure, delay) =>
-      this.deps.log(this.id, `${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`),
+    const settled = (): void => {
+      if (this.waitingToRetry === undefined) return;
+      this.waitingToRetry = undefined;
+      this.deps.onChange(this.id);
+    };
+    return withRetries(attempt, this.budget, this.deps.clock, signal, (failure, delay) => {
+      this.deps.log(this.id, `${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
+      this.waitingToRetry = { atMs: this.deps.clock.now() + delay, cause: failure.message, attempt: this.budget.retriesInARow, of: this.deps.retryPolicy.maxRetries };
+      this.deps.onChange(this.id);
+    }).then(
+      (value) => {
+        settled();
+        return value;
+      },
+      (error: unknown) => {
+        settled();
+        throw error;
+      },
     );
+  }
+
+  /** The retry this upload waits for, if any: when, why, which of how many. */
+  retrying(): { atMs: number; cause: string; attempt: number; of: number } | undefined {
+    return this.waitingToRetry;
   }
 
   refreshCounts(): PartRecord[] {

@@ -48,6 +48,8 @@ export interface RemoteObject {
 export interface ObjectHead {
   size: number;
   etag: string | null;
+  /** Epoch ms, when the server says. */
+  lastModified?: number;
 }
 
 export interface SendOptions {

@@ -39,6 +39,11 @@ export class PartWriter {
     return flying;
   }
 
+  /** Parts holding a sending slot right now (on the wire, or between attempts of a retry). */
+  partsInFlight(): number {
+    return this.inFlight.size;
+  }
+
   async writePart(
     uploadId: string,
     part: PartRecord,

@@ -31,10 +31,14 @@ export function canReportReconnects(bridge: HoistBridge): bridge is Reconnecting
   return typeof (bridge as Partial<ReconnectingBridge>).onReconnect === 'function';
 }
 
+/** The notice shown while the event stream is down; it goes once the stream is back. */
+export const CONNECTION_LOST_MESSAGE = 'Lost the connection to Hoist; reconnecting…';
+
 /**
  * Takes the token from `#token=…` (and forgets the hash), or from sessionStorage
- * after a reload of the same tab. sessionStorage, not localStorage: the token is
- * valid for one server run and should not outlive the tab.
+ * after a reload of the same tab. sessionStorage, not localStorage: the token
+ * lasts across server restarts (it is saved in the state directory) but should
+ * not outlive the tab in the browser's storage; the printed link brings it back.
  */
 export function takeToken(win: Pick<Window, 'location' | 'history' | 'sessionStorage'> = window): string | null {
   const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
@@ -117,7 +121,7 @@ export function createWebBridge(options: WebBridgeOptions = {}): ReconnectingBri
     };
     stream.onerror = () => {
       if (!gap && everOpened) {
-        dispatch('notice', { level: 'warning', message: 'Lost the connection to Hoist; reconnecting…' });
+        dispatch('notice', { level: 'warning', message: CONNECTION_LOST_MESSAGE });
       }
       gap = true;
       // EventSource retries by itself unless the server refused the stream

@@ -4,101 +4,15 @@
 // The secret access key is write-only: it is sent on save when typed, the
 // field is emptied afterwards, and main never sends it back (only hasSecret).
 import { useState } from 'react';
-import { requests } from '../../../shared/ipc-contract.ts';
-import type { AppInfo, TargetView } from '../../../shared/ipc-contract.ts';
-import { fieldErrors, parseNumber } from '../lib/field-errors.ts';
+import type { AppInfo, ConfirmationRequest, Target, TargetView } from '../../../shared/ipc-contract.ts';
 import type { FieldErrors } from '../lib/field-errors.ts';
 import { useActions } from '../state/hoist-context.tsx';
 import { FormField } from './form-field.tsx';
 import { InsecureHttpField } from './insecure-http-field.tsx';
-
-interface TargetDraft {
-  /** null for a new target; an id is made on save. */
-  id: string | null;
-  name: string;
-  endpoint: string;
-  region: string;
-  bucket: string;
-  keyPrefix: string;
-  pathStyle: boolean;
-  credentialsKind: 'chain' | 'keys';
-  profile: string;
-  accessKeyId: string;
-  secret: string;
-  expiryDays: string;
-  expiryNever: boolean;
-  /** The target being edited has a stored secret, so an empty secret field keeps it. */
-  hasSecret: boolean;
-  allowInsecureHttp: boolean;
-}
-
-function draftFrom(target?: TargetView): TargetDraft {
-  const credentials = target?.credentials;
-  return {
-    id: target?.id ?? null,
-    name: target?.name ?? '',
-    endpoint: target?.endpoint ?? '',
-    region: target?.region ?? 'us-east-1',
-    bucket: target?.bucket ?? '',
-    keyPrefix: target?.keyPrefix ?? '',
-    pathStyle: target?.pathStyle ?? false,
-    credentialsKind: credentials?.kind ?? 'chain',
-    profile: credentials?.kind === 'chain' ? (credentials.profile ?? '') : '',
-    accessKeyId: credentials?.kind === 'keys' ? credentials.accessKeyId : '',
-    secret: '',
-    expiryDays: target ? (target.expiryDays === null ? '7' : String(target.expiryDays)) : '7',
-    expiryNever: target ? target.expiryDays === null : false,
-    hasSecret: credentials?.kind === 'keys' && target?.hasSecret === true,
-    allowInsecureHttp: target?.allowInsecureHttp ?? false,
-  };
-}
-
-/** Target ids only need to be unique on this machine; random is simplest. */
-function newTargetId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return `t-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-const MESSAGES: Record<string, string> = {
-  name: 'Give the target a name (up to 100 characters).',
-  endpoint: 'Enter an http:// or https:// URL, or leave it empty for AWS.',
-  bucket: 'Not a valid bucket name: 3–63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit.',
-  keyPrefix: 'At most 900 characters.',
-  'credentials.accessKeyId': 'Enter the access key ID.',
-  'credentials.profile': 'At most 128 characters.',
-  expiryDays: 'A whole number of days from 1 to 3650, or choose “never”.',
-  secretAccessKey: 'At most 512 characters.',
-};
-
-function validate(draft: TargetDraft, id: string) {
-  const profile = draft.profile.trim();
-  const candidate = {
-    target: {
-      id,
-      name: draft.name.trim(),
-      endpoint: draft.endpoint.trim(),
-      // Empty means "the default": the schema fills in us-east-1.
-      region: draft.region.trim() || undefined,
-      bucket: draft.bucket.trim(),
-      keyPrefix: draft.keyPrefix,
-      pathStyle: draft.pathStyle,
-      credentials:
-        draft.credentialsKind === 'keys'
-          ? { kind: 'keys' as const, accessKeyId: draft.accessKeyId.trim() }
-          : profile
-            ? { kind: 'chain' as const, profile }
-            : { kind: 'chain' as const },
-      expiryDays: draft.expiryNever ? null : parseNumber(draft.expiryDays),
-      allowInsecureHttp: draft.allowInsecureHttp,
-    },
-    ...(draft.credentialsKind === 'keys' && draft.secret ? { secretAccessKey: draft.secret } : {}),
-  };
-  const parsed = requests['targets.save'].input.safeParse(candidate);
-  const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error, { stripPrefix: 'target.', messages: MESSAGES });
-  // Access keys without a secret cannot sign anything; an edit may keep the stored one.
-  if (draft.credentialsKind === 'keys' && !draft.secret && !draft.hasSecret) errors.secretAccessKey = 'Enter the secret access key.';
-  return Object.keys(errors).length === 0 && parsed.success ? { ok: true as const, value: parsed.data } : { ok: false as const, errors };
-}
+import { CredentialsFields } from './target-credentials-fields.tsx';
+import { draftFrom, newTargetId, validate } from './target-draft.ts';
+import type { TargetDraft } from './target-draft.ts';
+import { TargetChangeConfirm } from './target-change-confirm.tsx';
 
 interface TargetFormProps {
   /** The target to edit, or null to add one. The panel remounts the form (key) when this changes. */
@@ -113,6 +27,8 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormPr
   const [draft, setDraft] = useState<TargetDraft>(() => draftFrom(editing ?? undefined));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
+  // Main's question about a change to where the target's requests go, and what to send again if the user agrees.
+  const [asking, setAsking] = useState<{ confirm: ConfirmationRequest; target: Target; secretAccessKey?: string } | null>(null);
   const keysUnavailable = appInfo?.secretStorage === 'unavailable';
 
   const update = (patch: Partial<TargetDraft>) => setDraft((previous) => ({ ...previous, ...patch }));
@@ -124,12 +40,18 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormPr
       return;
     }
     setErrors({});
+    await send(result.value.target, result.value.secretAccessKey);
+  }
+
+  async function send(target: Target, secretAccessKey?: string, confirmation?: string) {
     setSaving(true);
-    const saved = await actions.saveTarget(result.value.target, result.value.secretAccessKey);
+    setAsking(null);
+    const saved = await actions.saveTarget(target, secretAccessKey, confirmation);
     setSaving(false);
     // On failure the notice says why and the draft stays for another try; on
     // success the panel remounts an empty form, which also drops the typed secret.
-    if (saved) onSaved(saved);
+    if (saved && 'confirm' in saved) setAsking({ confirm: saved.confirm, target, ...(secretAccessKey ? { secretAccessKey } : {}) });
+    else if (saved) onSaved(saved);
   }
 
   return (
@@ -213,8 +135,15 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormPr
         <p className="field__hint">The bucket’s lifecycle rule: after this, the server discards unfinished uploads and Hoist must start them over.</p>
       </fieldset>
 
+      {asking && (
+        <TargetChangeConfirm
+          question={asking.confirm.question}
+          onConfirm={() => void send(asking.target, asking.secretAccessKey, asking.confirm.code)}
+          onCancel={() => setAsking(null)}
+        />
+      )}
       <div className="form-actions">
-        <button type="submit" className="button button--primary" data-testid="target-save" disabled={saving}>
+        <button type="submit" className="button button--primary" data-testid="target-save" disabled={saving || asking !== null}>
           {draft.id ? 'Save changes' : 'Add target'}
         </button>
         {draft.id && (
@@ -229,84 +158,5 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormPr
         )}
       </div>
     </form>
-  );
-}
-
-interface CredentialsFieldsProps {
-  draft: TargetDraft;
-  errors: FieldErrors;
-  update: (patch: Partial<TargetDraft>) => void;
-  keysUnavailable: boolean;
-}
-
-function CredentialsFields({ draft, errors, update, keysUnavailable }: CredentialsFieldsProps) {
-  return (
-    <fieldset className="fieldset">
-      <legend>Credentials</legend>
-      <label className="check">
-        <input
-          type="radio"
-          name="credentials-kind"
-          data-testid="target-cred-chain"
-          checked={draft.credentialsKind === 'chain'}
-          onChange={() => update({ credentialsKind: 'chain' })}
-        />
-        AWS profile / environment
-      </label>
-      {draft.credentialsKind === 'chain' && (
-        <FormField label="Profile (optional)" error={errors['credentials.profile']} hint="Empty: the default chain (environment variables, default profile, SSO…)">
-          <input type="text" data-testid="target-profile" value={draft.profile} onChange={(e) => update({ profile: e.target.value })} />
-        </FormField>
-      )}
-      <label className={keysUnavailable ? 'check check--disabled' : 'check'}>
-        <input
-          type="radio"
-          name="credentials-kind"
-          data-testid="target-cred-keys"
-          disabled={keysUnavailable}
-          checked={draft.credentialsKind === 'keys'}
-          onChange={() => update({ credentialsKind: 'keys' })}
-        />
-        Access keys
-      </label>
-      {keysUnavailable && (
-        <p className="field__hint" data-testid="keys-unavailable">
-          This system offers no encrypted storage for secrets, so Hoist will not keep access keys. Use an AWS profile or environment variables instead.
-        </p>
-      )}
-      {draft.credentialsKind === 'keys' && (
-        <>
-          <FormField label="Access key ID" error={errors['credentials.accessKeyId']}>
-            <input
-              type="text"
-              data-testid="target-access-key-id"
-              spellCheck={false}
-              autoComplete="off"
-              value={draft.accessKeyId}
-              onChange={(e) => update({ accessKeyId: e.target.value })}
-            />
-          </FormField>
-          <FormField
-            label="Secret access key"
-            error={errors.secretAccessKey}
-            hint={
-              draft.hasSecret ? (
-                <span data-testid="secret-stored">Secret stored. Leave empty to keep it, or type a new one to replace it.</span>
-              ) : (
-                'Stored encrypted by the operating system; never shown again.'
-              )
-            }
-          >
-            <input
-              type="password"
-              data-testid="target-secret"
-              autoComplete="new-password"
-              value={draft.secret}
-              onChange={(e) => update({ secret: e.target.value })}
-            />
-          </FormField>
-        </>
-      )}
-    </fieldset>
   );
 }

@@ -4,6 +4,7 @@ import { memo } from 'react';
 import type { UploadView } from '../../../shared/ipc-contract.ts';
 import { fileName, formatBytes, formatDuration, formatSpeed, isUnfinished, percentDone, relativeTime, s3Url, stateLabel } from '../lib/format.ts';
 import { ProgressBar } from './progress-bar.tsx';
+import { RetryStatus, retryOf } from './retry-status.tsx';
 import { RowActions } from './row-actions.tsx';
 
 export interface UploadRowProps {
@@ -18,6 +19,7 @@ export const UploadRow = memo(function UploadRow({ upload, nowMs, warnWithinMs, 
   const name = fileName(upload.path);
   const target = s3Url(upload);
   const percent = percentDone(upload.bytesDone, upload.bytesTotal);
+  const retrying = retryOf(upload);
 
   return (
     <article className={`upload-row upload-row--${upload.state}`} data-testid="upload-row" data-upload-id={upload.id} data-state={upload.state}>
@@ -26,7 +28,7 @@ export const UploadRow = memo(function UploadRow({ upload, nowMs, warnWithinMs, 
           {name}
         </span>
         <span className={`state-label state-label--${upload.state}`} data-testid="row-state">
-          {stateLabel(upload.state)}
+          {retrying ? 'Retrying' : stateLabel(upload.state)}
         </span>
         <RowActions upload={upload} canReveal={canReveal} />
       </div>
@@ -36,14 +38,15 @@ export const UploadRow = memo(function UploadRow({ upload, nowMs, warnWithinMs, 
       <ProgressBar percent={percent} label={`${name}: ${percent}% uploaded`} tone={upload.state} />
       <div className="upload-row__details">
         <RowFacts upload={upload} nowMs={nowMs} warnWithinMs={warnWithinMs} />
-        <RowMessage upload={upload} />
+        {retrying ? <RetryStatus retrying={retrying} /> : <RowMessage upload={upload} />}
       </div>
     </article>
   );
 });
 
 function RowFacts({ upload, nowMs, warnWithinMs }: Omit<UploadRowProps, 'canReveal'>) {
-  const running = upload.state === 'uploading';
+  // A speed and an ETA while waiting to retry would claim a transfer that is not happening.
+  const running = upload.state === 'uploading' && !retryOf(upload);
   const expiresAt = upload.expiresAt && isUnfinished(upload.state) ? Date.parse(upload.expiresAt) : NaN;
   return (
     <span className="upload-row__facts">

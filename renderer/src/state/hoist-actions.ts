@@ -6,6 +6,7 @@
 // an `uploads.changed` event, and showing only what main reported keeps the
 // queue honest (a "paused" row really is paused).
 import type {
+  ConfirmationRequest,
   ConflictChoice,
   HoistBridge,
   RequestInput,
@@ -30,15 +31,21 @@ export type HoistActions = ReturnType<typeof createHoistActions>;
 export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
   const notify = store.getState().addNotice;
 
-  async function request<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N> | undefined> {
+  async function request<N extends RequestName>(
+    name: N,
+    input: RequestInput<N>,
+    onConfirm?: (confirm: ConfirmationRequest) => void,
+  ): Promise<RequestOutput<N> | undefined> {
     try {
       const envelope = await bridge.invoke(name, input);
       if (envelope.ok) {
         store.getState().setRefused(null);
         return envelope.value;
       }
+      // Main wants the user's yes first: the caller asks them, not a notice.
+      if (envelope.error.code === 'confirm-required' && envelope.error.confirm && onConfirm) onConfirm(envelope.error.confirm);
       // Refused for want of the right token: the whole page says so, not a notice over an empty window.
-      if (envelope.error.code === 'forbidden') store.getState().setRefused(cleanMessage(envelope.error.message));
+      else if (envelope.error.code === 'forbidden') store.getState().setRefused(cleanMessage(envelope.error.message));
       else notify({ level: 'error', message: cleanMessage(envelope.error.message) });
     } catch (error) {
       // A bridge should answer with envelopes, but a broken IPC channel throws;
@@ -136,11 +143,17 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     ...createOrphanActions(bridge, store),
     ...folderActions,
 
-    /** The secret travels only here, only when typed; main stores it and never sends it back. */
-    async saveTarget(target: Target, secretAccessKey?: string): Promise<TargetView | undefined> {
-      const saved = await request('targets.save', secretAccessKey ? { target, secretAccessKey } : { target });
+    /**
+     * The secret travels only here, only when typed; main stores it and never
+     * sends it back. A change main wants confirmed comes back as { confirm }:
+     * its question for the user, and the code to send with the same change if they agree.
+     */
+    async saveTarget(target: Target, secretAccessKey?: string, confirmation?: string): Promise<TargetView | { confirm: ConfirmationRequest } | undefined> {
+      let confirm: ConfirmationRequest | undefined;
+      const input = { target, ...(secretAccessKey ? { secretAccessKey } : {}), ...(confirmation ? { confirmation } : {}) };
+      const saved = await request('targets.save', input, (asked) => (confirm = asked));
       if (saved) store.getState().upsertTarget(saved);
-      return saved;
+      return saved ?? (confirm ? { confirm } : undefined);
     },
 
     async removeTarget(id: string): Promise<boolean> {

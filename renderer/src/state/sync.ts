@@ -2,7 +2,7 @@
 // no change can fall between the snapshot and the first event (the store
 // reconciles the two, see applyList).
 import type { HoistBridge } from '../../../shared/ipc-contract.ts';
-import { canReportReconnects } from '../bridge/web-bridge.ts';
+import { canReportReconnects, CONNECTION_LOST_MESSAGE } from '../bridge/web-bridge.ts';
 import type { HoistActions } from './hoist-actions.ts';
 import type { HoistStore } from './hoist-store.ts';
 
@@ -17,14 +17,14 @@ export function startSync(bridge: HoistBridge, store: HoistStore, actions: Hoist
       state().addNotice(uploadId === undefined ? { level, message } : { level, message, uploadId }),
     ),
   ];
-  // After the headless event stream dropped, events may have been missed: reload.
+  // After the headless event stream dropped (Hoist restarted, or the machine
+  // slept), events may have been missed: everything shown is loaded again, and
+  // the "reconnecting" notice goes.
   if (canReportReconnects(bridge)) {
     unsubscribe.push(
       bridge.onReconnect(() => {
-        void actions.refreshUploads();
-        void actions.refreshFolders();
-        void actions.refreshTargets();
-        void actions.refreshSettings();
+        for (const notice of state().notices) if (notice.message === CONNECTION_LOST_MESSAGE) state().dismissNotice(notice.id);
+        void actions.loadAll();
       }),
     );
   }

@@ -53,6 +53,8 @@ export function makeUpload(overrides: Partial<UploadView> = {}): UploadView {
     targetId: 't-main',
     state: 'uploading',
     bytesDone: 50 * 1024 * 1024,
+    bytesInFlight: 0,
+    partsInFlight: (overrides.state ?? 'uploading') === 'uploading' ? 1 : 0,
     bytesTotal: 200 * 1024 * 1024,
     partsDone: 5,
     partsTotal: 20,
