@@ -10,12 +10,14 @@ import { z } from 'zod';
 import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName } from './ipc-channels.ts';
 import type { EventName, RequestName } from './ipc-channels.ts';
 import { DifferingChoiceSchema, FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
+import { TargetCheckSchema } from './ipc-target-check.ts';
 import { RetryingSchema } from './ipc-upload-schemas.ts';
 
 export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
 export type { EventName, RequestName };
 export * from './ipc-folder-schemas.ts';
 export * from './ipc-upload-schemas.ts';
+export * from './ipc-target-check.ts';
 
 // ---------------------------------------------------------------- domain schemas
 
@@ -266,7 +268,8 @@ export const requests = {
         path: ['target', 'allowInsecureHttp'],
         message: 'plain http:// sends keys and data unencrypted: use https://, an endpoint on this machine, or allow plain http for this target',
       }),
-    output: TargetViewSchema,
+    /** The target as saved, and what trying it found (saved either way: a failed check is a warning). */
+    output: TargetViewSchema.extend({ check: TargetCheckSchema.optional() }),
   },
   'targets.remove': { input: Id, output: Ok },
   'settings.get': { input: Nothing, output: SettingsSchema },

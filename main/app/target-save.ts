@@ -1,9 +1,10 @@
-import type { Target, TargetView } from '../../shared/ipc-contract.ts';
+import type { Target, TargetCheck, TargetView } from '../../shared/ipc-contract.ts';
 import { ConfirmationCodes } from './confirmation-codes.ts';
 import { ConfirmationRequiredError, UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { changeBinding, targetChangeOf } from './target-change.ts';
+import { checkTarget } from './target-check.ts';
 
 type SaveInput = Parameters<RequestHandlers['targets.save']>[0];
 
@@ -34,7 +35,7 @@ export function createTargetSave(app: HandlerContext, codes = new ConfirmationCo
     throw new ConfirmationRequiredError({ code: codes.issue(binding), question: change.question });
   }
 
-  return async ({ target, secretAccessKey, confirmation }: SaveInput): Promise<TargetView> => {
+  return async ({ target, secretAccessKey, confirmation }: SaveInput): Promise<TargetView & { check: TargetCheck }> => {
     if (secretAccessKey !== undefined) {
       if (target.credentials.kind !== 'keys') throw new UserFacingError('invalid-payload', 'a secret key goes with access-key credentials only');
       if (host.secrets.kind === 'unavailable') {
@@ -50,6 +51,19 @@ export function createTargetSave(app: HandlerContext, codes = new ConfirmationCo
     else if (target.credentials.kind !== 'keys' || moved) host.secrets.delete(target.id);
     config.saveTarget(target.id, target);
     engine.targetsChanged();
-    return app.targetView(target);
+    // Saved first, checked after: someone offline can still save, and the check uses what was saved (the new secret too).
+    const objects = engine.objectStoreFor({ ...app.targetConfig(target), targetId: target.id });
+    const check = await checkTarget(objects, { bucket: target.bucket, keyPrefix: target.keyPrefix, host: hostOf(target.endpoint) });
+    return { ...app.targetView(target), check };
   };
+}
+
+/** How a target's server is named in a check's message. */
+function hostOf(endpoint: string): string {
+  if (!endpoint) return 'AWS S3';
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
 }

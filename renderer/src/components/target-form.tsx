@@ -4,9 +4,10 @@
 // The secret access key is write-only: it is sent on save when typed, the
 // field is emptied afterwards, and main never sends it back (only hasSecret).
 import { useState } from 'react';
-import type { AppInfo, ConfirmationRequest, Target, TargetView } from '../../../shared/ipc-contract.ts';
+import type { AppInfo, ConfirmationRequest, Target, TargetCheck, TargetView } from '../../../shared/ipc-contract.ts';
 import type { FieldErrors } from '../lib/field-errors.ts';
 import { useActions } from '../state/hoist-context.tsx';
+import type { SavedTarget } from '../state/hoist-actions.ts';
 import { FormField } from './form-field.tsx';
 import { InsecureHttpField } from './insecure-http-field.tsx';
 import { CredentialsFields } from './target-credentials-fields.tsx';
@@ -18,14 +19,32 @@ interface TargetFormProps {
   /** The target to edit, or null to add one. The panel remounts the form (key) when this changes. */
   editing: TargetView | null;
   appInfo: AppInfo | null;
-  onSaved: (saved: TargetView) => void;
+  onSaved: (saved: SavedTarget) => void;
   onCancel: () => void;
+  /** What trying the target found when it was just saved, if it failed: shown beside the field to fix. */
+  failedCheck?: TargetCheck | undefined;
 }
 
-export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormProps) {
+/** A failed check as form errors: the field it points at, or the form as a whole. */
+export function checkErrors(check: TargetCheck | undefined, credentialsKind: 'chain' | 'keys'): FieldErrors {
+  if (!check || check.ok) return {};
+  const message = `Saved, but trying it failed: ${check.message}`;
+  switch (check.field) {
+    case 'endpoint':
+    case 'region':
+    case 'bucket':
+      return { [check.field]: message };
+    case 'credentials':
+      return { [credentialsKind === 'keys' ? 'credentials.accessKeyId' : 'credentials.profile']: message };
+    default:
+      return { form: message };
+  }
+}
+
+export function TargetForm({ editing, appInfo, onSaved, onCancel, failedCheck }: TargetFormProps) {
   const actions = useActions();
   const [draft, setDraft] = useState<TargetDraft>(() => draftFrom(editing ?? undefined));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useState<FieldErrors>(() => checkErrors(failedCheck, draft.credentialsKind));
   const [saving, setSaving] = useState(false);
   // Main's question about a change to where the target's requests go, and what to send again if the user agrees.
   const [asking, setAsking] = useState<{ confirm: ConfirmationRequest; target: Target; secretAccessKey?: string } | null>(null);
@@ -51,7 +70,11 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormPr
     // On failure the notice says why and the draft stays for another try; on
     // success the panel remounts an empty form, which also drops the typed secret.
     if (saved && 'confirm' in saved) setAsking({ confirm: saved.confirm, target, ...(secretAccessKey ? { secretAccessKey } : {}) });
-    else if (saved) onSaved(saved);
+    else if (saved) {
+      // Saved again with the same problem: the form stays mounted, so it shows the new answer itself.
+      setErrors(checkErrors(saved.check, draft.credentialsKind));
+      onSaved(saved);
+    }
   }
 
   return (
@@ -65,6 +88,11 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel }: TargetFormPr
       }}
     >
       <h3 className="panel__subtitle">{draft.id ? `Edit “${editing?.name ?? draft.name}”` : 'Add a target'}</h3>
+      {errors.form && (
+        <p className="field__error" role="alert" data-testid="target-check-error">
+          {errors.form}
+        </p>
+      )}
       <FormField label="Name" error={errors.name}>
         <input type="text" data-testid="target-name" value={draft.name} onChange={(e) => update({ name: e.target.value })} />
       </FormField>

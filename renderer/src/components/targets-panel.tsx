@@ -1,6 +1,6 @@
 // The places uploads can go: a list, and a form to add or edit one.
 import { useState } from 'react';
-import type { TargetView } from '../../../shared/ipc-contract.ts';
+import type { TargetCheck, TargetView } from '../../../shared/ipc-contract.ts';
 import { useActions, useHoist } from '../state/hoist-context.tsx';
 import { OrphansList } from './orphans-list.tsx';
 import { TargetForm } from './target-form.tsx';
@@ -13,6 +13,8 @@ export function TargetsPanel() {
   // Bumped after each save so the form remounts empty (and forgets any typed secret).
   const [formGeneration, setFormGeneration] = useState(0);
   const [status, setStatus] = useState('');
+  // A target just saved whose check failed stays open in the form, the problem beside its field.
+  const [failedCheck, setFailedCheck] = useState<TargetCheck | undefined>(undefined);
   const editing = targets.find((t) => t.id === editingId) ?? null;
 
   return (
@@ -31,6 +33,7 @@ export function TargetsPanel() {
               onEdit={() => {
                 setEditingId(target.id);
                 setStatus('');
+                setFailedCheck(undefined);
               }}
               onRemove={() => {
                 void actions.removeTarget(target.id).then((removed) => {
@@ -45,12 +48,23 @@ export function TargetsPanel() {
         key={editing ? `edit-${editing.id}` : `new-${formGeneration}`}
         editing={editing}
         appInfo={appInfo}
+        failedCheck={failedCheck}
         onSaved={(saved) => {
+          if (saved.check && !saved.check.ok) {
+            setEditingId(saved.id);
+            setFailedCheck(saved.check);
+            setStatus(`Saved “${saved.name}”, but Hoist could not use it yet: see the form.`);
+            return;
+          }
           setEditingId(null);
+          setFailedCheck(undefined);
           setFormGeneration((n) => n + 1);
-          setStatus(`Saved “${saved.name}”.`);
+          setStatus(saved.check ? `Saved “${saved.name}”: ${saved.check.message}.` : `Saved “${saved.name}”.`);
         }}
-        onCancel={() => setEditingId(null)}
+        onCancel={() => {
+          setEditingId(null);
+          setFailedCheck(undefined);
+        }}
       />
       {status && (
         <p className="form-status" role="status" data-testid="target-form-status">

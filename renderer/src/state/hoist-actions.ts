@@ -14,6 +14,7 @@ import type {
   RequestOutput,
   Settings,
   Target,
+  TargetCheck,
   TargetView,
 } from '../../../shared/ipc-contract.ts';
 import { cleanMessage } from '../lib/format.ts';
@@ -27,6 +28,9 @@ const MAX_PATHS_PER_ADD = 10_000;
 const REJECTIONS_LISTED = 3;
 
 export type HoistActions = ReturnType<typeof createHoistActions>;
+
+/** A saved target and what trying it found (see targets.save). */
+export type SavedTarget = TargetView & { check?: TargetCheck };
 
 export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
   const notify = store.getState().addNotice;
@@ -148,12 +152,15 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
      * sends it back. A change main wants confirmed comes back as { confirm }:
      * its question for the user, and the code to send with the same change if they agree.
      */
-    async saveTarget(target: Target, secretAccessKey?: string, confirmation?: string): Promise<TargetView | { confirm: ConfirmationRequest } | undefined> {
+    async saveTarget(target: Target, secretAccessKey?: string, confirmation?: string): Promise<SavedTarget | { confirm: ConfirmationRequest } | undefined> {
       let confirm: ConfirmationRequest | undefined;
       const input = { target, ...(secretAccessKey ? { secretAccessKey } : {}), ...(confirmation ? { confirmation } : {}) };
       const saved = await request('targets.save', input, (asked) => (confirm = asked));
-      if (saved) store.getState().upsertTarget(saved);
-      return saved ?? (confirm ? { confirm } : undefined);
+      if (!saved) return confirm ? { confirm } : undefined;
+      // The check belongs to this save, not to the target: the list keeps the target only.
+      const { check, ...view } = saved;
+      store.getState().upsertTarget(view);
+      return check ? { ...view, check } : view;
     },
 
     async removeTarget(id: string): Promise<boolean> {
