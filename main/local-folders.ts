@@ -2,7 +2,8 @@ import { FolderUploads } from './engine/folders/folder-uploads.ts';
 import type { ByteSource } from './engine/ports/byte-source.ts';
 import type { Clock } from './engine/ports/clock.ts';
 import type { UploadEngine } from './engine/upload-engine.ts';
-import { localFolderLister } from './source/folder-lister.ts';
+import { dirname } from 'node:path';
+import { folderListerFor } from './source/folder-lister.ts';
 import { SqliteFolderStore } from './store/sqlite-folder-store.ts';
 import type { SqliteStateStore } from './store/sqlite-state-store.ts';
 
@@ -16,7 +17,8 @@ export function localFolderUploads(deps: { engine: UploadEngine; store: SqliteSt
     engine: deps.engine,
     folders: new SqliteFolderStore(deps.store.database),
     capabilities: deps.store,
-    lister: localFolderLister,
+    // The database's own folder: a folder sent that holds it never sends it.
+    lister: folderListerFor(dirname(deps.store.database.name)),
     source: deps.source,
     clock: deps.clock,
     log: deps.log,

@@ -93,6 +93,15 @@ describe('upload <dir> s3://bucket/prefix/', () => {
     expect([...(await serverKeys(client, ws.bucket, 'bad/')).keys()].sort()).toEqual(['ok/one.bin', 'ok/two.bin']);
   });
 
+  it('a folder holding Hoist’s own state directory (a home folder) sends everything but that, and names it', async () => {
+    const root = makeFolder(join(ws.dir, 'home'), { 'docs/a.txt': 10, 'b.txt': 20 });
+    const run = await upload(root, 'home/', join(root, '.local', 'state', 'hoist'));
+
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/\.local\/state\/hoist: Hoist's own state directory, never uploaded/);
+    expect([...(await serverKeys(client, ws.bucket, 'home/')).keys()].sort()).toEqual(['b.txt', 'docs/a.txt']);
+  });
+
   it('a folder that is not there, or a plain file with a prefix address, is refused saying why', async () => {
     const missing = await upload(join(ws.dir, 'no-such-folder'), 'x/', join(ws.dir, 'state-missing'));
     expect(missing.code).not.toBe(0);

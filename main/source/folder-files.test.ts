@@ -110,6 +110,24 @@ describe('walkFolderFiles', () => {
     ]);
   });
 
+  it('never walks into a folder it is told to skip, however the walk reaches it, and names it', async () => {
+    const root = folder();
+    put(root, 'a.txt', 'a');
+    put(root, 'home/.local/state/hoist/state.sqlite3', 'db');
+    put(root, 'home/notes.txt', 'n');
+    // The skipped folder is named by another path (through a link), as a state directory under a linked home would be.
+    symlinkSync(join(root, 'home'), join(tempDir(), 'home-link'));
+    const { files, problems } = await walk(root, { neverWalk: [join(tempDir(), 'home-link', '.local/state/hoist'), join(tempDir(), 'not-there')] });
+    expect(files.map((f) => f.relPath)).toEqual(['a.txt', 'home/notes.txt']);
+    expect(problems).toEqual([
+      {
+        relPath: 'home/.local/state/hoist',
+        kind: 'hoist-state',
+        message: "home/.local/state/hoist: Hoist's own state directory, never uploaded (its database changes while Hoist runs)",
+      },
+    ]);
+  });
+
   it('walks a root that is itself a symbolic link to a folder', async () => {
     const root = folder();
     put(root, 'a.txt', 'a');

@@ -13,7 +13,7 @@ export interface FolderFile extends Pick<SourceStat, 'size' | 'mtimeNs' | 'fileI
   path: string;
 }
 
-export type FolderProblemKind = 'symlink' | 'not-a-regular-file' | 'unreadable' | 'unreadable-folder' | 'vanished' | 'bad-key';
+export type FolderProblemKind = 'symlink' | 'not-a-regular-file' | 'unreadable' | 'unreadable-folder' | 'vanished' | 'bad-key' | 'hoist-state';
 
 /** An entry that is not uploaded, and why, in words for the user ("photos/x.jpg: a symbolic link; links are not followed"). */
 export interface FolderProblem {
@@ -34,6 +34,11 @@ export interface WalkFolderOptions {
   signal?: AbortSignal;
   /** When given, each file's key is checked with objectKeyFor(prefix, relPath); a refused one is a `bad-key` problem. */
   prefix?: string;
+  /**
+   * Folders never walked into, whatever path leads to them (matched by device and inode):
+   * Hoist's own state directory, whose database changes while the folder is sent.
+   */
+  neverWalk?: readonly string[];
   /** Test seams: the per-entry calls (default: fs.promises.access, and lstat with bigint stats). */
   access?: (path: string, mode: number) => Promise<void>;
   lstat?: (path: string) => Promise<BigIntStats>;
@@ -46,6 +51,8 @@ const STAT_AHEAD = 32;
 
 interface Ops {
   base: string;
+  /** `dev:ino` of the folders never walked into. */
+  neverWalk: ReadonlySet<string>;
   prefix: string | undefined;
   access: (path: string, mode: number) => Promise<void>;
   lstat: (path: string) => Promise<BigIntStats>;
@@ -94,6 +101,7 @@ export async function* walkFolderFiles(root: string, options: WalkFolderOptions 
   const { signal } = options;
   const ops: Ops = {
     base: resolve(root),
+    neverWalk: await folderIds(options.neverWalk ?? []),
     prefix: options.prefix,
     access: options.access ?? access,
     lstat: options.lstat ?? ((path) => lstat(path, { bigint: true })),
@@ -128,6 +136,16 @@ export async function* walkFolderFiles(root: string, options: WalkFolderOptions 
     }
   }
   if (batch.files.length + batch.problems.length > 0) yield batch;
+}
+
+/** Device and inode of each folder that exists (one that does not cannot be met on the walk). */
+async function folderIds(paths: readonly string[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const path of paths) {
+    const info = await stat(path, { bigint: true }).catch(() => undefined);
+    if (info?.isDirectory()) ids.add(`${info.dev}:${info.ino}`);
+  }
+  return ids;
 }
 
 async function openRoot(ops: Ops): Promise<Frame> {
@@ -196,7 +214,10 @@ async function examine(ops: Ops, relDir: string, entry: Entry): Promise<Examined
     return problem(relPath, 'unreadable', `cannot be read (${reasonOf(error)})`);
   }
   if (info.isSymbolicLink()) return problem(relPath, 'symlink', 'a symbolic link; links are not followed');
-  if (info.isDirectory()) return { folder: relPath };
+  if (info.isDirectory()) {
+    if (ops.neverWalk.has(`${info.dev}:${info.ino}`)) return problem(relPath, 'hoist-state', "Hoist's own state directory, never uploaded (its database changes while Hoist runs)");
+    return { folder: relPath };
+  }
   if (!info.isFile()) return problem(relPath, 'not-a-regular-file', `${specialKind(info)}, not a regular file`);
   if (ops.prefix !== undefined) {
     const key = objectKeyFor(ops.prefix, relPath);
