@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES } from '../shared/ipc-channels.ts';
+import { DROP_CHANNEL, EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES } from '../shared/ipc-channels.ts';
 import type { EventName } from '../shared/ipc-channels.ts';
 import type { HoistBridge } from '../shared/ipc-contract.ts';
 import { createBridgeApi } from './bridge-api.ts';
@@ -39,7 +39,8 @@ function setup(getPathForFile: (file: unknown) => string = () => '') {
 }
 
 /** The page is plain JavaScript: it can pass any string. */
-const untyped = (api: HoistBridge) => api as unknown as { invoke(name: string, input: unknown): Promise<unknown>; on(name: string, listener: unknown): () => void };
+const untyped = (api: HoistBridge) =>
+  api as unknown as { invoke(name: string, input: unknown): Promise<unknown>; on(name: string, listener: unknown): () => void; grantDroppedFiles(files: unknown): Promise<unknown> };
 
 describe('invoke', () => {
   it('sends every contract request on its prefixed channel with the input as is', async () => {
@@ -119,24 +120,39 @@ describe('on', () => {
   });
 });
 
-describe('pathForFile', () => {
-  it('returns the path webUtils knows', () => {
+describe('grantDroppedFiles', () => {
+  it('reads the paths in the preload and hands them to main on the drop channel, never a contract channel', async () => {
     const file = { name: 'a.bin' };
-    const { api } = setup((given) => (given === file ? '/data/a.bin' : ''));
-    expect(api.pathForFile?.(file)).toBe('/data/a.bin');
+    const folder = { name: 'photos' };
+    const { ipc, api } = setup((given) => (given === file ? '/data/a.bin' : given === folder ? '/data/photos' : ''));
+    const granted = [{ grant: 'g_aaaaaaaaaaaaaaaaaaaaaa', path: '/data/a.bin' }];
+    ipc.invoke.mockResolvedValueOnce({ ok: true, value: granted });
+    expect(await api.grantDroppedFiles?.([file, folder, file])).toEqual({ ok: true, value: granted });
+    expect(ipc.invoke.mock.calls).toEqual([[DROP_CHANNEL, { paths: ['/data/a.bin', '/data/photos'] }]]);
+    expect(DROP_CHANNEL.startsWith(IPC_PREFIX)).toBe(false);
   });
 
-  it('returns undefined for files without a path and for things that are not files', () => {
-    expect(setup(() => '').api.pathForFile?.({})).toBeUndefined();
+  it('sends nothing for files without a path (built in script) or things that are not files', async () => {
     const throwing = setup(() => {
       throw new TypeError('parameter 1 is not of type File');
     });
-    expect(throwing.api.pathForFile?.('nope')).toBeUndefined();
+    expect(await throwing.api.grantDroppedFiles?.(['nope'])).toEqual({ ok: true, value: [] });
+    const scripted = setup(() => '');
+    expect(await scripted.api.grantDroppedFiles?.([{}])).toEqual({ ok: true, value: [] });
+    expect(await untyped(scripted.api).grantDroppedFiles('not a list')).toEqual({ ok: true, value: [] });
+    expect(throwing.ipc.invoke).not.toHaveBeenCalled();
+    expect(scripted.ipc.invoke).not.toHaveBeenCalled();
+  });
+
+  it('the page cannot reach the drop channel through invoke', async () => {
+    const { ipc, api } = setup();
+    expect(await untyped(api).invoke(DROP_CHANNEL, { paths: ['/etc/passwd'] })).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+    expect(ipc.invoke).not.toHaveBeenCalled();
   });
 });
 
 describe('the exposed object', () => {
-  it('has only invoke, on and pathForFile', () => {
-    expect(Object.keys(setup().api).sort()).toEqual(['invoke', 'on', 'pathForFile']);
+  it('has only invoke, on and grantDroppedFiles', () => {
+    expect(Object.keys(setup().api).sort()).toEqual(['grantDroppedFiles', 'invoke', 'on']);
   });
 });

@@ -1,8 +1,8 @@
 // Values only from the schema-free names module: the preload is bundled, and the
 // contract's zod schemas would bring all of zod with them. Types are erased.
-import { IPC_PREFIX, isEventName, isRequestName } from '../shared/ipc-channels.ts';
+import { DROP_CHANNEL, IPC_PREFIX, isEventName, isRequestName } from '../shared/ipc-channels.ts';
 import type { EventName, RequestName } from '../shared/ipc-channels.ts';
-import type { Envelope, EventPayload, HoistBridge, RequestInput, RequestOutput } from '../shared/ipc-contract.ts';
+import type { Envelope, EventPayload, GrantedPath, HoistBridge, RequestInput, RequestOutput } from '../shared/ipc-contract.ts';
 
 /** The part of Electron's ipcRenderer the bridge uses; a fake stands in for it in tests. */
 export interface IpcRendererLike {
@@ -47,12 +47,28 @@ export function createBridgeApi(ipcRenderer: IpcRendererLike, webUtils: WebUtils
       };
     },
 
-    pathForFile(file: unknown): string | undefined {
+    /**
+     * A drop: the preload reads each File's path (webUtils.getPathForFile; ''
+     * for a File built in script, which names nothing on disk) and hands the
+     * paths to main on its own channel, which the page cannot use; main
+     * answers a grant per path. The page sees grants and paths, and can
+     * only ever name files the user really dropped.
+     */
+    async grantDroppedFiles(files: readonly unknown[]): Promise<Envelope<GrantedPath[]>> {
+      const paths: string[] = [];
+      for (const file of Array.isArray(files) ? files : []) {
+        try {
+          const path = webUtils.getPathForFile(file);
+          if (path && !paths.includes(path)) paths.push(path);
+        } catch {
+          // Not a File: nothing to grant.
+        }
+      }
+      if (paths.length === 0) return { ok: true, value: [] };
       try {
-        // '' for a File that is not backed by a file on disk (built in script).
-        return webUtils.getPathForFile(file) || undefined;
-      } catch {
-        return undefined;
+        return (await ipcRenderer.invoke(DROP_CHANNEL, { paths })) as Envelope<GrantedPath[]>;
+      } catch (error) {
+        return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
       }
     },
   };

@@ -57,3 +57,10 @@ export function isEventName(name: unknown): name is EventName {
 
 /** Electron IPC channel names are the request and event names under one prefix. */
 export const IPC_PREFIX = 'hoist:';
+
+/**
+ * The preload's own channel to main, outside the contract's requests: the
+ * paths of files dropped on the window, read in the preload with
+ * webUtils.getPathForFile, for main to grant (ipc-path-schemas.ts).
+ */
+export const DROP_CHANNEL = 'hoist-preload:drop';

@@ -40,6 +40,10 @@ describe('IPC contract', () => {
     ['uploads.add without paths', 'uploads.add', { targetId: 't1' }],
     ['uploads.add with an empty path list', 'uploads.add', { paths: [], targetId: 't1' }],
     ['uploads.add with a non-string path', 'uploads.add', { paths: [42], targetId: 't1' }],
+    ['uploads.add with empty path and grant lists', 'uploads.add', { paths: [], grants: [], targetId: 't1' }],
+    ['uploads.add with a grant Hoist would never issue', 'uploads.add', { grants: ['/etc/passwd'], targetId: 't1' }],
+    ['orphans.adopt naming no file', 'orphans.adopt', { targetId: 't1', uploadId: 'u' }],
+    ['orphans.adopt naming a file twice', 'orphans.adopt', { targetId: 't1', uploadId: 'u', path: '/a', grant: 'g_AAAAAAAAAAAAAAAAAAAAAAAA' }],
     ['uploads.pause without id', 'uploads.pause', {}],
     ['uploads.pause with an empty id', 'uploads.pause', { id: '' }],
     ['resolveConflict with an unknown choice', 'uploads.resolveConflict', { id: 'a', choice: 'merge' }],
@@ -66,6 +70,7 @@ describe('IPC contract', () => {
 
   it('accepts well-formed payloads', () => {
     expect(requests['uploads.add'].input.safeParse({ paths: ['/a', '/b'], targetId: 't1' }).success).toBe(true);
+    expect(requests['uploads.add'].input.safeParse({ grants: ['g_AAAAAAAAAAAAAAAAAAAAAAAA'], targetId: 't1' }).success).toBe(true);
     expect(requests['settings.set'].input.safeParse({ concurrency: 8 }).success).toBe(true);
     expect(requests['targets.save'].input.safeParse({ target: { ...validTarget, endpoint: 'http://127.0.0.1:7480', credentials: { kind: 'keys', accessKeyId: 'AK' } }, secretAccessKey: 's' }).success).toBe(true);
     expect(requests['settings.set'].input.parse({ concurrency: 8 })).toEqual({ concurrency: 8 });

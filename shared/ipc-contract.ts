@@ -12,12 +12,17 @@ import type { EventName, RequestName } from './ipc-channels.ts';
 import { DifferingChoiceSchema, FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
 import { TargetCheckSchema } from './ipc-target-check.ts';
 import { RetryingSchema } from './ipc-upload-schemas.ts';
+import { AddResultSchema, GrantSchema, GrantedPathSchema, MAX_ADD_ITEMS, RequestPathSchema } from './ipc-path-schemas.ts';
+import type { GrantedPath } from './ipc-path-schemas.ts';
+import { insecureEndpoint } from './endpoint-rules.ts';
 
 export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
 export type { EventName, RequestName };
 export * from './ipc-folder-schemas.ts';
 export * from './ipc-upload-schemas.ts';
 export * from './ipc-target-check.ts';
+export * from './ipc-path-schemas.ts';
+export * from './endpoint-rules.ts';
 
 // ---------------------------------------------------------------- domain schemas
 
@@ -116,24 +121,6 @@ export const TargetSchema = z.object({
 });
 export type Target = z.infer<typeof TargetSchema>;
 
-/** This machine: an endpoint here never crosses a network, so plain http:// is fine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-/** A plain http:// endpoint off this machine, not accepted by the user: credentials and data would cross the network in clear. */
-export function insecureEndpoint(target: Pick<Target, 'endpoint' | 'allowInsecureHttp'>): boolean {
-  if (target.allowInsecureHttp) return false;
-  const host = plainHttpHost(target.endpoint);
-  return host !== undefined && !isLoopbackHost(host);
-}
-
-/** The host of a plain http:// URL (without port or brackets' content changed); undefined for anything else. */
-export function plainHttpHost(endpoint: string): string | undefined {
-  return /^http:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]+)/i.exec(endpoint.trim())?.[1];
-}
-
 /** A target as the UI sees it: whether a secret is stored, never the secret itself. */
 export const TargetViewSchema = TargetSchema.extend({ hasSecret: z.boolean() });
 export type TargetView = z.infer<typeof TargetViewSchema>;
@@ -174,14 +161,6 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
-export const AddResultSchema = z.object({
-  /** A folder sent as one object per file is one entry: kind 'folder', its folder id, and the prefix of its keys as key. */
-  added: z.array(z.object({ id: z.string(), path: z.string(), key: z.string(), continued: z.boolean(), kind: z.enum(['upload', 'folder']).optional() })),
-  /** Paths that could not be added, each with a reason a person can act on. */
-  rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
-});
-export type AddResult = z.infer<typeof AddResultSchema>;
-
 /** An unfinished multipart upload on the server under a target's prefix (they cost storage until completed or aborted). */
 export const OrphanViewSchema = z.object({
   key: z.string(),
@@ -208,12 +187,17 @@ export const requests = {
   'app.info': { input: Nothing, output: AppInfoSchema },
   'uploads.list': { input: Nothing, output: z.array(UploadViewSchema) },
   'uploads.events': { input: Id, output: z.array(UploadEventViewSchema) },
+  /** Raw `paths` headless, `grants` in Electron (ipc-path-schemas.ts): the host refuses the other. */
   'uploads.add': {
-    input: z.object({
-      paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
-      targetId: z.string().min(1).max(64),
-      folderMode: FolderModeSchema.default('files'),
-    }),
+    input: z
+      .object({
+        paths: z.array(RequestPathSchema).max(MAX_ADD_ITEMS).default([]),
+        grants: z.array(GrantSchema).max(MAX_ADD_ITEMS).default([]),
+        targetId: z.string().min(1).max(64),
+        folderMode: FolderModeSchema.default('files'),
+      })
+      .refine((input) => input.paths.length + input.grants.length > 0, 'name at least one file or folder')
+      .refine((input) => input.paths.length + input.grants.length <= MAX_ADD_ITEMS, `at most ${MAX_ADD_ITEMS} files or folders at once`),
     output: AddResultSchema,
   },
   'uploads.pause': { input: Id, output: Ok },
@@ -280,11 +264,13 @@ export const requests = {
   'orphans.abort': { input: z.object({ targetId: TargetId, uploadId: ServerUploadId }), output: Ok },
   /** Continues the server's upload with the local file at `path` (its parts are verified against it first), then starts it. */
   'orphans.adopt': {
-    input: z.object({ targetId: TargetId, uploadId: ServerUploadId, path: z.string().min(1).max(4096) }),
+    input: z
+      .object({ targetId: TargetId, uploadId: ServerUploadId, path: RequestPathSchema.optional(), grant: GrantSchema.optional() })
+      .refine((input) => (input.path === undefined) !== (input.grant === undefined), 'name the local file by path or by grant, one of them'),
     output: z.object({ id: z.string(), partsVerified: z.number().int().nonnegative() }),
   },
-  /** The native file dialog (Electron only): the chosen paths, empty when cancelled. */
-  'dialog.pickPaths': { input: z.object({ folders: z.boolean() }), output: z.array(z.string()) },
+  /** The native file dialog (Electron only): a grant per chosen path, empty when cancelled. */
+  'dialog.pickPaths': { input: z.object({ folders: z.boolean() }), output: z.array(GrantedPathSchema) },
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
@@ -333,8 +319,8 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: E
 export interface HoistBridge {
   invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>>;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
-  /** Electron only: the local path of a dropped File (webUtils.getPathForFile); undefined in a browser. */
-  pathForFile?(file: unknown): string | undefined;
+  /** Electron only: grants for dropped Files (their paths read by the preload, granted by main); absent in a browser. */
+  grantDroppedFiles?(files: readonly unknown[]): Promise<Envelope<GrantedPath[]>>;
 }
 
 // ---------------------------------------------------------------- the names match the schemas

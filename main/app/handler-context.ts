@@ -43,5 +43,5 @@ export interface HandlerContext {
 
 /** The smaller part of it the orphans.* handlers use (orphan-handlers.ts). */
 export type OrphanHandlerContext = Pick<HandlerContext, 'target' | 'targetConfig' | 'keyFor' | 'start' | 'emit'> & {
-  readonly deps: Pick<HandlerDeps, 'engine' | 'store'>;
+  readonly deps: Pick<HandlerDeps, 'engine' | 'store' | 'host' | 'stateDir'>;
 };

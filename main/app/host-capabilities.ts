@@ -1,3 +1,5 @@
+import type { GrantedPath } from '../../shared/ipc-contract.ts';
+import type { PathGrants } from './path-grants.ts';
 import type { SecretStore } from './secret-store.ts';
 import type { TargetChange } from './target-change.ts';
 
@@ -10,8 +12,15 @@ export interface HostCapabilities {
   version: string;
   platform: string;
   secrets: SecretStore;
-  /** The native file dialog; absent headless (the UI adds by path there). */
-  pickPaths?: (options: { folders: boolean }) => Promise<string[]>;
+  /**
+   * How requests name files to upload. Present (Electron): only grants from
+   * this registry, issued for paths the user chose by a gesture main saw; a
+   * raw path is refused. Absent (headless): raw absolute paths, the token
+   * guarding the channel. Either way addable-path.ts's rules apply.
+   */
+  pathGrants?: PathGrants;
+  /** The native file dialog, a grant per chosen path; absent headless (the UI adds by path there). */
+  pickPaths?: (options: { folders: boolean }) => Promise<GrantedPath[]>;
   /** Shows the file in the system file manager. */
   reveal?: (path: string) => void;
   /** A desktop notification. */

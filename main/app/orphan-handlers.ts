@@ -4,9 +4,11 @@ import { SourceError } from '../engine/errors.ts';
 import { abortUploads, findServerUpload, listTrackedOrphans } from '../engine/server/orphans.ts';
 import type { Orphan, OrphanScope, Tracked } from '../engine/server/orphans.ts';
 import type { RemoteUpload } from '../engine/ports/object-store.ts';
+import { addablePathProblem } from './addable-path.ts';
 import { UserFacingError } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import type { OrphanHandlerContext } from './handler-context.ts';
+import { requestedPaths } from './requested-paths.ts';
 
 type OrphanHandlers = Pick<RequestHandlers, 'orphans.list' | 'orphans.abort' | 'orphans.adopt'>;
 
@@ -46,10 +48,15 @@ export function createOrphanHandlers(app: OrphanHandlerContext): OrphanHandlers 
       return { ok: true } as const;
     },
 
-    'orphans.adopt': async ({ targetId, uploadId, path }) => {
+    'orphans.adopt': async ({ targetId, uploadId, path, grant }) => {
+      const named = requestedPaths(app.deps.host, { paths: path === undefined ? [] : [path], grants: grant === undefined ? [] : [grant] });
+      const local = named.paths[0];
+      if (local === undefined) throw new UserFacingError('failed', named.rejected[0]?.reason ?? 'no local file named');
+      const problem = await addablePathProblem(local, app.deps.stateDir);
+      if (problem) throw new UserFacingError('failed', problem);
       const { target, config, scope, upload } = await find(targetId, uploadId);
       if (upload.hoistId) throw continuing(upload, 'there is nothing to adopt');
-      const absolute = resolve(path);
+      const absolute = resolve(local);
       const request = { path: absolute, location: { bucket: scope.bucket, key: upload.key }, target: config, targetId: target.id };
       const outcome = await engine.adoptFromServer(request, uploadId).catch((error: unknown) => {
         // A missing or unreadable file is the user's to fix, not a failure of the app.

@@ -5,6 +5,7 @@ import { createFolderHandlers } from './folder-handlers.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { createOrphanHandlers } from './orphan-handlers.ts';
 import { createTargetSave } from './target-save.ts';
+import { requestedPaths } from './requested-paths.ts';
 
 const OK = { ok: true } as const;
 
@@ -32,10 +33,12 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
     'uploads.events': async ({ id }) =>
       store.listEvents(requireUpload(id).id).map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, message: event.message })),
 
-    'uploads.add': async ({ paths, targetId, folderMode }) => {
+    'uploads.add': async ({ paths, grants, targetId, folderMode }) => {
+      const named = requestedPaths(host, { paths, grants });
       const target = app.target(targetId);
       if (!target) throw new UserFacingError('not-found', `no target with id ${targetId}: add one under Targets first`);
-      return addPaths(app, target, paths, folderMode);
+      const result = await addPaths(app, target, named.paths, folderMode);
+      return { ...result, rejected: [...named.rejected, ...result.rejected] };
     },
 
     'uploads.pause': async ({ id }) => {

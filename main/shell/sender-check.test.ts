@@ -2,7 +2,10 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isSamePage, isTrustedSender, untrustedReason } from './sender-check.ts';
 
-const expectedUrl = pathToFileURL('/opt/Hoist/resources/app.asar/dist/renderer/index.html').href;
+/** APP_PAGE_URL (app-scheme.ts): Hoist's page on its own scheme. */
+const expectedUrl = 'hoist://app/index.html';
+/** Where the bundle's page lies on disk: served as a file, it is not Hoist's page. */
+const bundleFile = pathToFileURL('/opt/Hoist/resources/app.asar/dist/renderer/index.html').href;
 const trusted = { senderUrl: expectedUrl, isMainFrame: true, isOurWindow: true, expectedUrl };
 
 describe('isTrustedSender', () => {
@@ -27,9 +30,12 @@ describe('isTrustedSender', () => {
       'https://evil.example/index.html',
       'http://localhost:5173/',
       'file:///tmp/evil/index.html',
-      'file:///opt/Hoist/resources/app.asar/dist/renderer/other.html',
-      'file:///opt/Hoist/resources/app.asar/dist/renderer/index.html/../../evil.html',
-      'file://remote-host/opt/Hoist/resources/app.asar/dist/renderer/index.html',
+      bundleFile,
+      'hoist://app/other.html',
+      'hoist://evil/index.html',
+      'hoist://app:8080/index.html',
+      'hoist://user@app/index.html',
+      'hoist-x://app/index.html',
       'data:text/html,<script>hoist.invoke()</script>',
       'about:blank',
       'devtools://devtools/bundled/index.html',
@@ -44,18 +50,16 @@ describe('isTrustedSender', () => {
 
 describe('isSamePage', () => {
   it('compares decoded paths, so percent-encoding does not matter', () => {
-    const spaced = pathToFileURL('/home/ann/My Apps/Hoist/dist/renderer/index.html').href;
-    expect(spaced).toContain('%20');
-    expect(isSamePage('file:///home/ann/My%20Apps/Hoist/dist/renderer/index.html', spaced)).toBe(true);
-    expect(isSamePage('file:///home/ann/My%20Apps/Hoist/dist/renderer/Index.html', spaced)).toBe(false);
+    expect(isSamePage('hoist://app/%69ndex.html', expectedUrl)).toBe(true);
+    expect(isSamePage('hoist://app/Index.html', expectedUrl)).toBe(false);
   });
 
   it('normalises dot segments before comparing', () => {
-    expect(isSamePage('file:///opt/x/../Hoist/resources/app.asar/dist/renderer/index.html', expectedUrl)).toBe(true);
+    expect(isSamePage('hoist://app/assets/../index.html', expectedUrl)).toBe(true);
   });
 
-  it('refuses undecodable paths and non-file expected URLs', () => {
-    expect(isSamePage('file:///opt/%E0%A4%A/index.html', 'file:///opt/%E0%A4%A/index.html')).toBe(false);
-    expect(isSamePage('https://hoist.example/', 'https://hoist.example/')).toBe(false);
+  it('refuses undecodable paths, and file: pages even when expected (any local file would be "self" there)', () => {
+    expect(isSamePage('hoist://app/%E0%A4%A', 'hoist://app/%E0%A4%A')).toBe(false);
+    expect(isSamePage(bundleFile, bundleFile)).toBe(false);
   });
 });

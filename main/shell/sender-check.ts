@@ -10,7 +10,7 @@ export interface SenderFacts {
   isMainFrame: boolean;
   /** The sender's webContents is Hoist's window. */
   isOurWindow: boolean;
-  /** The file:// URL of dist/renderer/index.html. */
+  /** Hoist's page on its own scheme (hoist://app/index.html). */
   expectedUrl: string;
 }
 
@@ -28,8 +28,9 @@ export function isTrustedSender(facts: SenderFacts): boolean {
 }
 
 /**
- * Same page: file: scheme, same host (empty) and the same decoded path. The
- * query and fragment are the page's own business (routes, state).
+ * Same page: the same scheme and host, no credentials or port, the same
+ * decoded path. The query and fragment are the page's own business (routes,
+ * state). A file: URL is never our page: Hoist is served from its own scheme.
  */
 export function isSamePage(actual: string, expected: string): boolean {
   let a: URL;
@@ -40,7 +41,7 @@ export function isSamePage(actual: string, expected: string): boolean {
   } catch {
     return false;
   }
-  if (a.protocol !== 'file:' || e.protocol !== 'file:') return false;
+  if (a.protocol === 'file:' || a.protocol !== e.protocol) return false;
   if (a.username || a.password || a.port) return false;
   const actualPath = decodePath(a.pathname);
   return a.host === e.host && actualPath !== undefined && actualPath === decodePath(e.pathname);

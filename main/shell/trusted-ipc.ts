@@ -1,8 +1,12 @@
 import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import { IPC_PREFIX, REQUEST_NAMES } from '../../shared/ipc-contract.ts';
-import type { Envelope } from '../../shared/ipc-contract.ts';
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { DROP_CHANNEL } from '../../shared/ipc-channels.ts';
+import { IPC_PREFIX, REQUEST_NAMES, dropRequest } from '../../shared/ipc-contract.ts';
+import type { Envelope, GrantedPath } from '../../shared/ipc-contract.ts';
 import type { HoistApp } from '../app/hoist-app.ts';
+import type { PathGrants } from '../app/path-grants.ts';
 import { untrustedReason } from './sender-check.ts';
 
 /** The top frame of that webContents, still attached (Electron hands out one WebFrameMain object per frame). */
@@ -14,20 +18,23 @@ function isMainFrameOf(frame: WebFrameMain, contents: WebContents): boolean {
 
 export interface TrustedIpcOptions {
   app: Pick<HoistApp, 'dispatch' | 'on'>;
+  /** Where dropped files' paths are granted. */
+  grants: Pick<PathGrants, 'issue'>;
   /** Hoist's window, when it exists. */
   getWindow: () => BrowserWindow | undefined;
-  /** The file:// URL of dist/renderer/index.html. */
+  /** Hoist's page (APP_PAGE_URL): the only page whose requests are served. */
   expectedUrl: string;
   log: (message: string) => void;
 }
 
 /**
- * One ipcMain.handle per contract request. Every call is checked first: it
- * must come from the main frame of Hoist's own window showing Hoist's own
- * page; anything else gets a 'forbidden' envelope and a log line. App events
- * go to the window on the same prefixed channels. Returns a disposer.
+ * One ipcMain.handle per contract request, and one for the preload's drops.
+ * Every call is checked first: it must come from the main frame of Hoist's
+ * own window showing Hoist's own page; anything else gets a 'forbidden'
+ * envelope and a log line. App events go to the window on the same prefixed
+ * channels. Returns a disposer.
  */
-export function registerTrustedIpc({ app, getWindow, expectedUrl, log }: TrustedIpcOptions): () => void {
+export function registerTrustedIpc({ app, grants, getWindow, expectedUrl, log }: TrustedIpcOptions): () => void {
   const senderProblem = (event: IpcMainInvokeEvent): string | undefined => {
     const window = getWindow();
     const contents = window && !window.isDestroyed() ? window.webContents : undefined;
@@ -51,6 +58,20 @@ export function registerTrustedIpc({ app, getWindow, expectedUrl, log }: Trusted
     });
   }
 
+  // A drop: the preload read the dropped Files' paths (the page cannot send on this channel); each gets a grant.
+  ipcMain.handle(DROP_CHANNEL, async (event, payload: unknown): Promise<Envelope<GrantedPath[]>> => {
+    const problem = senderProblem(event);
+    if (problem) {
+      log(`refused a drop: ${problem}`);
+      return { ok: false, error: { code: 'forbidden', message: `drop refused: ${problem}` } };
+    }
+    const parsed = dropRequest.input.safeParse(payload);
+    if (!parsed.success) return { ok: false, error: { code: 'invalid-payload', message: `invalid drop: ${z.prettifyError(parsed.error)}` } };
+    const relative = parsed.data.paths.find((path) => !isAbsolute(path));
+    if (relative !== undefined) return { ok: false, error: { code: 'invalid-payload', message: `invalid drop: ${relative} is not a full path` } };
+    return { ok: true, value: parsed.data.paths.map((path) => grants.issue(path)) };
+  });
+
   const unsubscribe = app.on((name, payload) => {
     const window = getWindow();
     if (window && !window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(IPC_PREFIX + name, payload);
@@ -59,5 +80,6 @@ export function registerTrustedIpc({ app, getWindow, expectedUrl, log }: Trusted
   return () => {
     unsubscribe();
     for (const name of REQUEST_NAMES) ipcMain.removeHandler(IPC_PREFIX + name);
+    ipcMain.removeHandler(DROP_CHANNEL);
   };
 }

@@ -30,7 +30,8 @@ export function hardenSession(target: Session = session.defaultSession): void {
 
 export interface MainWindowOptions {
   preloadPath: string;
-  indexHtml: string;
+  /** The page to show: Hoist's own, on its custom scheme (app-scheme.ts). */
+  pageUrl: string;
   iconPath?: string;
   /** True once the app is quitting: closing the window then really closes it. */
   isQuitting: () => boolean;
@@ -38,7 +39,7 @@ export interface MainWindowOptions {
 }
 
 /** Hoist's one window: isolated, sandboxed, no navigation, no popups; closing hides it to the tray. */
-export function createMainWindow({ preloadPath, indexHtml, iconPath, isQuitting, log }: MainWindowOptions): BrowserWindow {
+export function createMainWindow({ preloadPath, pageUrl, iconPath, isQuitting, log }: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     width: 1000,
     height: 700,
@@ -80,6 +81,6 @@ export function createMainWindow({ preloadPath, indexHtml, iconPath, isQuitting,
     window.hide();
   });
 
-  void window.loadFile(indexHtml).catch((error: unknown) => log(`could not load the window: ${String(error)}`));
+  void window.loadURL(pageUrl).catch((error: unknown) => log(`could not load the window: ${String(error)}`));
   return window;
 }

@@ -80,7 +80,7 @@ describe('web bridge', () => {
     expect(init.method).toBe('POST');
     expect(init.headers).toEqual({ 'content-type': 'application/json', 'x-hoist-token': 's3cr3t-token' });
     expect(JSON.parse(String(init.body))).toEqual({ paths: ['/data/a.bin'], targetId: 't-1' });
-    expect(bridge.pathForFile).toBeUndefined();
+    expect(bridge.grantDroppedFiles).toBeUndefined();
   });
 
   it('passes error envelopes through and turns transport failures into envelopes', async () => {

@@ -190,6 +190,6 @@ export function createWebBridge(options: WebBridgeOptions = {}): ReconnectingBri
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
     },
-    // No pathForFile: a browser never reveals where a dropped file lives.
+    // No grantDroppedFiles: a browser never reveals where a dropped file lives.
   };
 }

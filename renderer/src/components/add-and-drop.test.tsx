@@ -1,7 +1,7 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ELECTRON_INFO, FakeBridge, makeTarget, ok } from '../test/fake-bridge.ts';
+import { ELECTRON_INFO, FakeBridge, fakeGrant, makeTarget, ok } from '../test/fake-bridge.ts';
 import { renderApp } from '../test/render-app.tsx';
 
 const flush = () => act(async () => {});
@@ -18,7 +18,7 @@ function droppedFiles() {
 }
 
 describe('drop zone', () => {
-  it('adds dropped files and folders by path to the selected target (Electron)', async () => {
+  it('adds dropped files and folders to the selected target by the grants main issued for them, never by path (Electron)', async () => {
     const { files, pathForFile } = droppedFiles();
     const bridge = new FakeBridge({
       appInfo: ELECTRON_INFO,
@@ -31,14 +31,15 @@ describe('drop zone', () => {
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files, types: ['Files'] } });
     await flush();
 
-    expect(bridge.inputsOf('uploads.add')).toEqual([{ paths: ['/data/photos', '/data/a.bin'], targetId: 't-archive', folderMode: 'files' }]);
+    const grants = [fakeGrant('/data/photos').grant, fakeGrant('/data/a.bin').grant];
+    expect(bridge.inputsOf('uploads.add')).toEqual([{ grants, targetId: 't-archive', folderMode: 'files' }]);
     expect(screen.queryByTestId('notice')).toBeNull();
 
     // Folders as one archive: the next add says so.
     fireEvent.change(screen.getByTestId('folder-mode'), { target: { value: 'archive' } });
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files, types: ['Files'] } });
     await flush();
-    expect(bridge.inputsOf('uploads.add')[1]).toEqual({ paths: ['/data/photos', '/data/a.bin'], targetId: 't-archive', folderMode: 'archive' });
+    expect(bridge.inputsOf('uploads.add')[1]).toEqual({ grants, targetId: 't-archive', folderMode: 'archive' });
   });
 
   it('explains adding by path when a browser drops files (headless)', async () => {
@@ -116,7 +117,7 @@ describe('add bar', () => {
   it('picks files and folders with the native dialog in Electron', async () => {
     const bridge = new FakeBridge({
       appInfo: ELECTRON_INFO,
-      handlers: { 'dialog.pickPaths': ({ folders }) => ok(folders ? ['/home/me/Photos'] : ['/home/me/a.iso', '/home/me/b.iso']) },
+      handlers: { 'dialog.pickPaths': ({ folders }) => ok((folders ? ['/home/me/Photos'] : ['/home/me/a.iso', '/home/me/b.iso']).map(fakeGrant)) },
     });
     await renderApp(bridge);
     expect(screen.queryByTestId('add-path-input')).toBeNull();
@@ -128,8 +129,8 @@ describe('add bar', () => {
 
     expect(bridge.inputsOf('dialog.pickPaths')).toEqual([{ folders: false }, { folders: true }]);
     expect(bridge.inputsOf('uploads.add')).toEqual([
-      { paths: ['/home/me/a.iso', '/home/me/b.iso'], targetId: 't-main', folderMode: 'files' },
-      { paths: ['/home/me/Photos'], targetId: 't-main', folderMode: 'files' },
+      { grants: [fakeGrant('/home/me/a.iso').grant, fakeGrant('/home/me/b.iso').grant], targetId: 't-main', folderMode: 'files' },
+      { grants: [fakeGrant('/home/me/Photos').grant], targetId: 't-main', folderMode: 'files' },
     ]);
   });
 });

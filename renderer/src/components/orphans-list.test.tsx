@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { OrphanView } from '../../../shared/ipc-contract.ts';
-import { ELECTRON_INFO, FakeBridge, makeOrphan, makeTarget, ok } from '../test/fake-bridge.ts';
+import { ELECTRON_INFO, FakeBridge, fakeGrant, makeOrphan, makeTarget, ok } from '../test/fake-bridge.ts';
 import { renderApp } from '../test/render-app.tsx';
 
 const flush = () => act(async () => {});
@@ -138,17 +138,20 @@ describe('unfinished uploads on the server', () => {
     expect(bridge.inputsOf('orphans.list')).toHaveLength(2);
   });
 
-  it('offers the file dialog for Adopt in the desktop app', async () => {
-    const bridge = serverWith([lost], { appInfo: ELECTRON_INFO, handlers: { 'dialog.pickPaths': () => ok(['/home/me/lost.bin']) } });
+  it('offers the file dialog for Adopt in the desktop app, and names the picked file by its grant', async () => {
+    const bridge = serverWith([lost], { appInfo: ELECTRON_INFO, handlers: { 'dialog.pickPaths': () => ok([fakeGrant('/home/me/lost.bin')]) } });
     const list = await openOrphans(bridge);
     fireEvent.click(within(orphanItem(list, 'mpu-lost')).getByTestId('orphan-adopt'));
     fireEvent.click(within(list).getByTestId('orphan-adopt-pick'));
     await flush();
     expect(bridge.inputsOf('dialog.pickPaths')).toEqual([{ folders: false }]);
-    expect((within(list).getByTestId('orphan-adopt-path') as HTMLInputElement).value).toBe('/home/me/lost.bin');
+    const shown = within(list).getByTestId('orphan-adopt-path') as HTMLInputElement;
+    expect(shown.value).toBe('/home/me/lost.bin');
+    // Main takes no typed path in the desktop app: the field only shows what was picked.
+    expect(shown.readOnly).toBe(true);
     fireEvent.click(within(list).getByTestId('orphan-adopt-confirm'));
     await flush();
-    expect(bridge.inputsOf('orphans.adopt')).toEqual([{ targetId: 't-a', uploadId: 'mpu-lost', path: '/home/me/lost.bin' }]);
+    expect(bridge.inputsOf('orphans.adopt')).toEqual([{ targetId: 't-a', uploadId: 'mpu-lost', grant: fakeGrant('/home/me/lost.bin').grant }]);
     expect(within(orphanItem(list, 'mpu-lost')).getByTestId('orphan-tracked')).toBeTruthy();
   });
 });

@@ -4,7 +4,7 @@
 // whose bytes main checks against the parts first. Uploads Hoist itself is
 // continuing are marked and offer neither: the queue's Cancel is for them.
 import { useEffect, useState } from 'react';
-import type { OrphanView, TargetView } from '../../../shared/ipc-contract.ts';
+import type { GrantedPath, OrphanView, TargetView } from '../../../shared/ipc-contract.ts';
 import { formatBytes, relativeTime } from '../lib/format.ts';
 import { useNow } from '../lib/use-now.ts';
 import { useActions, useHoist } from '../state/hoist-context.tsx';
@@ -137,13 +137,16 @@ function AdoptForm({ targetId, orphan, busy, canPickFiles, onDone }: ActionProps
   const actions = useActions();
   // Kept on failure, so a wrong path can be corrected rather than retyped.
   const [path, setPath] = useState('');
+  // The desktop app names the file only by what was picked in its dialog: main takes no typed path there.
+  const [picked, setPicked] = useState<GrantedPath | undefined>(undefined);
+  const chosen = canPickFiles ? picked : path.trim() || undefined;
   return (
     <form
       className="orphan-item__adopt"
       onSubmit={(event) => {
         event.preventDefault();
-        if (!path.trim() || busy) return;
-        void actions.adoptOrphan(targetId, orphan, path).then((adopted) => adopted && onDone());
+        if (!chosen || busy) return;
+        void actions.adoptOrphan(targetId, orphan, chosen).then((adopted) => adopted && onDone());
       }}
     >
       <input
@@ -153,7 +156,8 @@ function AdoptForm({ targetId, orphan, busy, canPickFiles, onDone }: ActionProps
         placeholder={canPickFiles ? 'the local file this upload was sending' : 'its local file, as a path on the server machine'}
         spellCheck={false}
         autoComplete="off"
-        value={path}
+        value={canPickFiles ? (picked?.path ?? '') : path}
+        readOnly={canPickFiles}
         onChange={(event) => setPath(event.target.value)}
       />
       <div className="orphan-item__actions">
@@ -163,12 +167,12 @@ function AdoptForm({ targetId, orphan, busy, canPickFiles, onDone }: ActionProps
             className="button"
             data-testid="orphan-adopt-pick"
             disabled={busy}
-            onClick={() => void actions.pickOrphanFile(targetId).then((picked) => picked && setPath(picked))}
+            onClick={() => void actions.pickOrphanFile(targetId).then((file) => file && setPicked(file))}
           >
             Pick…
           </button>
         )}
-        <button type="submit" className="button button--primary" data-testid="orphan-adopt-confirm" disabled={busy || !path.trim()}>
+        <button type="submit" className="button button--primary" data-testid="orphan-adopt-confirm" disabled={busy || !chosen}>
           Adopt
         </button>
         <button type="button" className="button" data-testid="orphan-adopt-cancel" onClick={onDone}>

@@ -8,6 +8,7 @@
 import type {
   ConfirmationRequest,
   ConflictChoice,
+  GrantedPath,
   HoistBridge,
   RequestInput,
   RequestName,
@@ -84,9 +85,18 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     await Promise.all([info, refreshUploads(), folderActions.refreshFolders(), refreshTargets(), refreshSettings()]);
   }
 
+  /** Typed paths (headless): main takes a full path there. */
   async function addPaths(paths: readonly string[]): Promise<boolean> {
-    const unique = [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
-    if (unique.length === 0) return false;
+    return addNamed([...new Set(paths.map((p) => p.trim()).filter(Boolean))], (slice) => ({ paths: slice }));
+  }
+
+  /** Files the user chose in the desktop app's dialog or dropped on it: named by the grants main issued, never by path. */
+  async function addGranted(granted: readonly GrantedPath[]): Promise<boolean> {
+    return addNamed([...new Set(granted.map((item) => item.grant))], (slice) => ({ grants: slice }));
+  }
+
+  async function addNamed(items: string[], named: (slice: string[]) => { paths: string[] } | { grants: string[] }): Promise<boolean> {
+    if (items.length === 0) return false;
     const targetId = store.getState().selectedTargetId;
     if (!targetId) {
       notify({ level: 'warning', message: 'Choose where to upload first: add a target under Targets.' });
@@ -94,8 +104,8 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     }
     const rejected: Array<{ path: string; reason: string }> = [];
     let allSent = true;
-    for (let i = 0; i < unique.length; i += MAX_PATHS_PER_ADD) {
-      const result = await request('uploads.add', { paths: unique.slice(i, i + MAX_PATHS_PER_ADD), targetId, folderMode: store.getState().folderMode });
+    for (let i = 0; i < items.length; i += MAX_PATHS_PER_ADD) {
+      const result = await request('uploads.add', { ...named(items.slice(i, i + MAX_PATHS_PER_ADD)), targetId, folderMode: store.getState().folderMode });
       if (!result) allSent = false;
       else rejected.push(...result.rejected);
     }
@@ -103,27 +113,31 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     return allSent && rejected.length === 0;
   }
 
-  /** Files dropped on the window: only Electron can tell where they live. */
+  /** Files dropped on the window: only Electron can tell where they live (its preload reads the paths and main grants them). */
   async function addDropped(files: readonly File[]): Promise<void> {
     if (files.length === 0) return;
-    if (!bridge.pathForFile) {
+    if (!bridge.grantDroppedFiles) {
       notify({
         level: 'info',
         message: 'In headless mode a browser cannot tell Hoist where a dropped file lives: type its path on the server machine and press Add.',
       });
       return;
     }
-    const paths = files.map((file) => bridge.pathForFile?.(file)).filter((path): path is string => Boolean(path));
-    if (paths.length === 0) {
+    const answer = await bridge.grantDroppedFiles(files);
+    if (!answer.ok) {
+      notify({ level: 'error', message: cleanMessage(answer.error.message) });
+      return;
+    }
+    if (answer.value.length === 0) {
       notify({ level: 'warning', message: 'Nothing to add: only files and folders from this computer can be dropped.' });
       return;
     }
-    await addPaths(paths);
+    await addGranted(answer.value);
   }
 
   async function pickAndAdd(folders: boolean): Promise<void> {
-    const paths = await request('dialog.pickPaths', { folders });
-    if (paths && paths.length > 0) await addPaths(paths);
+    const picked = await request('dialog.pickPaths', { folders });
+    if (picked && picked.length > 0) await addGranted(picked);
   }
 
   return {

@@ -2,7 +2,7 @@
 // server. Unlike the other actions, a failure is not a notice: it belongs to
 // one target's list and is shown there (a wrong file for Adopt is fixed in
 // the same place it was typed).
-import type { HoistBridge, OrphanView, RequestInput, RequestName, RequestOutput } from '../../../shared/ipc-contract.ts';
+import type { GrantedPath, HoistBridge, OrphanView, RequestInput, RequestName, RequestOutput } from '../../../shared/ipc-contract.ts';
 import { cleanMessage } from '../lib/format.ts';
 import type { HoistStore, OrphanList } from './hoist-store.ts';
 
@@ -42,10 +42,16 @@ export function createOrphanActions(bridge: HoistBridge, store: HoistStore) {
     return true;
   }
 
-  /** The new upload's row arrives with main's `uploads.changed` event, like any added file's. */
-  async function adoptOrphan(targetId: string, orphan: OrphanView, path: string): Promise<boolean> {
+  /**
+   * The local file is a typed path (headless) or the one picked in the dialog
+   * (the desktop app names it by its grant). The new upload's row arrives with
+   * main's `uploads.changed` event, like any added file's.
+   */
+  async function adoptOrphan(targetId: string, orphan: OrphanView, file: string | GrantedPath): Promise<boolean> {
     update(targetId, { busy: true, error: null, status: null });
-    const answer = await ask('orphans.adopt', { targetId, uploadId: orphan.uploadId, path: path.trim() });
+    const named = typeof file === 'string' ? { path: file.trim() } : { grant: file.grant };
+    const path = typeof file === 'string' ? file : file.path;
+    const answer = await ask('orphans.adopt', { targetId, uploadId: orphan.uploadId, ...named });
     if ('error' in answer) {
       update(targetId, { busy: false, error: answer.error });
       return false;
@@ -56,8 +62,8 @@ export function createOrphanActions(bridge: HoistBridge, store: HoistStore) {
     return true;
   }
 
-  /** The native file dialog (desktop only): the chosen file, undefined when cancelled. */
-  async function pickOrphanFile(targetId: string): Promise<string | undefined> {
+  /** The native file dialog (desktop only): the chosen file and its grant, undefined when cancelled. */
+  async function pickOrphanFile(targetId: string): Promise<GrantedPath | undefined> {
     const answer = await ask('dialog.pickPaths', { folders: false });
     if ('error' in answer) {
       update(targetId, { error: answer.error });

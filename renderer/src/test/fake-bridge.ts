@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS } from '../../../shared/ipc-contract.ts';
 import type {
   AppInfo,
   Envelope,
+  GrantedPath,
   EventName,
   EventPayload,
   FolderFileView,
@@ -134,11 +135,14 @@ export function makeOrphan(overrides: Partial<OrphanView> = {}): OrphanView {
 
 export const ok = <T>(value: T): Envelope<T> => ({ ok: true, value });
 
+/** A grant as the fake main issues it: readable in assertions, and valid by the contract's schema. */
+export const fakeGrant = (path: string): GrantedPath => ({ grant: `g_${path.replace(/[^A-Za-z0-9]/g, '_').padEnd(22, '_')}`, path });
+
 export class FakeBridge implements HoistBridge {
   readonly calls: Array<{ name: RequestName; input: unknown }> = [];
   private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   private readonly handlers: Handlers;
-  pathForFile?: (file: unknown) => string | undefined;
+  grantDroppedFiles?: (files: readonly unknown[]) => Promise<Envelope<GrantedPath[]>>;
 
   constructor(
     options: {
@@ -149,6 +153,7 @@ export class FakeBridge implements HoistBridge {
       /** What `orphans.list` answers, for every target. */
       orphans?: OrphanView[];
       handlers?: Handlers;
+      /** Electron's drop: the path the preload would read for each File; main's grant is 'grant:' + path. */
       pathForFile?: (file: unknown) => string | undefined;
     } = {},
   ) {
@@ -161,7 +166,8 @@ export class FakeBridge implements HoistBridge {
       'targets.list': () => ok(options.targets ?? [makeTarget()]),
       'settings.get': () => ok(DEFAULT_SETTINGS),
       'settings.set': (patch) => ok({ ...DEFAULT_SETTINGS, ...patch }),
-      'uploads.add': ({ paths }) => ok({ added: paths.map((path, i) => ({ id: `new-${i}`, path, key: path, continued: false })), rejected: [] }),
+      'uploads.add': ({ paths = [], grants = [] }) =>
+        ok({ added: [...paths, ...grants].map((path, i) => ({ id: `new-${i}`, path, key: path, continued: false })), rejected: [] }),
       'targets.save': ({ target }) => ok({ ...makeTarget(), ...target, hasSecret: target.credentials?.kind === 'keys' }),
       'dialog.pickPaths': () => ok([]),
       'uploads.clearFinished': () => ok({ removed: 0 }),
@@ -169,7 +175,13 @@ export class FakeBridge implements HoistBridge {
       'orphans.adopt': () => ok({ id: 'adopted-1', partsVerified: 1 }),
     };
     this.handlers = { ...defaults, ...options.handlers };
-    if (options.pathForFile) this.pathForFile = options.pathForFile;
+    const { pathForFile } = options;
+    if (pathForFile) {
+      this.grantDroppedFiles = async (files) => {
+        const paths = files.map((file) => pathForFile(file)).filter((path): path is string => Boolean(path));
+        return ok(paths.map((path) => fakeGrant(path)));
+      };
+    }
   }
 
   async invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>> {
