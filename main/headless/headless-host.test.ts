@@ -8,6 +8,8 @@ describe('headlessHost', () => {
     expect(host).toMatchObject({ mode: 'headless', version: '1.2.3', platform: 'linux' });
     expect(host.pickPaths).toBeUndefined();
     expect(host.reveal).toBeUndefined();
+    // No grants: the user types full paths there, and the token guards the channel (issue 15).
+    expect(host.pathGrants).toBeUndefined();
     host.notify?.('Upload complete', 'big.iso is in s3://b/big.iso');
     await host.setStartAtLogin?.(true);
     expect(lines[0]).toBe('Upload complete: big.iso is in s3://b/big.iso');

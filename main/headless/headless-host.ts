@@ -5,7 +5,8 @@ export const HEADLESS_SECRETS_MESSAGE =
   'headless Hoist cannot store secret keys encrypted: use an AWS profile or the standard AWS environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)';
 
 /**
- * What the headless host can do: no file dialog (the UI adds by typed path),
+ * What the headless host can do: no file dialog and no path grants (the UI
+ * adds by typed full path, the token guarding the channel),
  * no "show in folder", notifications become log lines, no start at login,
  * and typed secret keys are refused (credentials come from the AWS chain).
  */
