@@ -9,6 +9,7 @@ import type { TargetConfig } from '../engine/ports/records.ts';
 import type { StateStore } from '../engine/ports/state-store.ts';
 import type { SqliteAppConfigStore } from '../store/app-config-store.ts';
 import { AppFolders } from './app-folders.ts';
+import { followTarget } from './follow-target.ts';
 import { dispatchRequest } from './dispatch.ts';
 import type { RequestHandlers } from './dispatch.ts';
 import { createHandlers } from './request-handlers.ts';
@@ -198,15 +199,31 @@ export class HoistApp {
     return this.settings().partSizeMiB * MiB;
   }
 
-  /** Runs an upload in the background; its progress and end arrive as events. */
+  /**
+   * Runs an upload in the background; its progress and end arrive as events.
+   * One that has sent nothing yet goes where its target points now; one that
+   * cannot move says why (follow-target.ts).
+   */
   start(id: string): void {
+    if (!this.deps.engine.isRunning(id)) this.follow(id, true);
     void this.deps.engine.run(id).catch((error: unknown) => this.deps.host.log(`upload ${id}: ${String(error)}`));
   }
 
-  /** At app start (and after sleep or a network change): every unfinished upload and folder that is not paused or waiting for a choice. */
+  /**
+   * At app start (and after sleep or a network change): every unfinished upload and folder that is not paused or
+   * waiting for a choice; uploads whose last failure was permanent (a missing bucket, wrong credentials) wait for Retry.
+   */
   resumeUnfinished(): void {
-    void this.deps.engine.resumeAll({ includePaused: false }).catch((error: unknown) => this.deps.host.log(`resume: ${String(error)}`));
+    for (const upload of this.deps.store.listUnfinished()) if (!this.deps.engine.isRunning(upload.id)) this.follow(upload.id, false);
+    void this.deps.engine.resumeAll({ includePaused: false, skipFailedForGood: true }).catch((error: unknown) => this.deps.host.log(`resume: ${String(error)}`));
     this.folders.resumeUnfinished();
+  }
+
+  /** Points an upload that has sent nothing at its target's current place; `tell`: say so when it cannot move. */
+  private follow(id: string, tell: boolean): void {
+    const outcome = followTarget({ store: this.deps.store, target: (targetId) => this.target(targetId), targetConfig: (target) => this.targetConfig(target) }, id);
+    if (outcome.kind === 'moved') this.deps.host.log(`upload ${id}: now to ${outcome.to}`);
+    if (outcome.kind === 'stays' && tell) this.emit('notice', { level: 'warning', uploadId: id, message: outcome.why });
   }
 
   async shutdown(): Promise<void> {

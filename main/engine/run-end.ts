@@ -45,12 +45,26 @@ export function recordRunEnd(store: UploadStore & EventLog, id: string, error: u
     if (missing) record(() => store.setSourceMissing(id, true));
     record(() => store.setState(id, 'failed', message));
     record(() => store.recordEvent({ uploadRecordId: id, kind: 'failed', message }));
+    // A wrong bucket, wrong credentials, access denied: trying again by itself would only fail the same way.
+    if (isPermanent(error)) record(() => store.recordEvent({ uploadRecordId: id, kind: WAITS_FOR_RETRY, message: 'not tried again by itself: fix the target, then Retry' }));
   }
   // The failure could not be recorded either: say why, unless that is what the run already says.
   if (unrecorded !== undefined && !(error instanceof StateStoreFullError && unrecorded instanceof StateStoreFullError)) {
     result.error = `${result.error}; it could not be recorded: ${describeError(unrecorded)}`;
   }
   return error instanceof S3Failure || (error instanceof Error && 'code' in error) ? undefined : result.error;
+}
+
+/** The event kind that marks a failure only the user's Retry should try again (see failedForGood). */
+export const WAITS_FOR_RETRY = 'waits-for-retry' as const;
+
+function isPermanent(error: unknown): boolean {
+  return error instanceof S3Failure && error.kind === 'fatal';
+}
+
+/** Whether the upload's last run failed in a way only the user's Retry should try again (its last event says so). */
+export function failedForGood(store: EventLog, id: string): boolean {
+  return store.listEvents(id).at(-1)?.kind === WAITS_FOR_RETRY;
 }
 
 function stopReasonOf(signal: AbortSignal): StopReason {

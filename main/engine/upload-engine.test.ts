@@ -85,7 +85,9 @@ describe('UploadEngine', () => {
     const record = fixture.store.getUpload(id);
     expect(record?.state).toBe('failed');
     expect(record?.lastError).toBe(failure.message);
-    expect(fixture.store.listEvents(id).at(-1)).toMatchObject({ kind: 'failed', message: failure.message });
+    expect(fixture.store.listEvents(id).at(-2)).toMatchObject({ kind: 'failed', message: failure.message });
+    // A permanent failure: only the user's Retry tries it again (resumeAll with skipFailedForGood leaves it).
+    expect(fixture.store.listEvents(id).at(-1)).toMatchObject({ kind: 'waits-for-retry' });
     expect(fixture.store.listParts(id)[1]?.state).toBe('pending');
     expect(fixture.s3.getObject(LOCATION)).toBeUndefined();
     expect(fixture.s3.callsOf('completeMultipartUpload')).toHaveLength(0);

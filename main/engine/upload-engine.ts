@@ -25,6 +25,7 @@ import { UploadJob } from './job/upload-job.ts';
 import { inlineHasher } from './sending/part-digest.ts';
 import { installTestHooks } from './test-hooks/test-hooks.ts';
 import { snapshotUploads } from './build-snapshot.ts';
+import { failedForGood } from './run-end.ts';
 
 export { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 export type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
@@ -98,11 +99,17 @@ export class UploadEngine {
     return this.running.start(id, (signal, started) => runOneJob(host(started), id, signal), () => this.markDirty(id));
   }
 
-  /** Runs every unfinished upload but a folder's files (its folder runs them); paused ones only when asked to. One in conflict waits for the user. */
-  resumeAll(options: { includePaused: boolean }): Promise<RunResult[]> {
-    const ids = this.deps.store
+  /**
+   * Runs every unfinished upload but a folder's files (its folder runs them); paused ones only when asked to. One in
+   * conflict waits for the user; with skipFailedForGood, so does one whose last failure was permanent (a missing bucket,
+   * wrong credentials: see run-end.ts), as at the app's start, where nobody asked.
+   */
+  resumeAll(options: { includePaused: boolean; skipFailedForGood?: boolean }): Promise<RunResult[]> {
+    const { store } = this.deps;
+    const ids = store
       .listUnfinished()
       .filter((upload) => upload.folderId === null && upload.conflict === null && (options.includePaused || upload.state !== 'paused'))
+      .filter((upload) => !(options.skipFailedForGood && upload.state === 'failed' && failedForGood(store, upload.id)))
       .map((upload) => upload.id);
     return Promise.all(ids.map((id) => this.run(id)));
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ChecksumAlgorithm, KeyObject, KeyState, NewUpload, ObjectLocation, PartRecord, PlannedReuse, SourceFacts, TargetCapabilities, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
+import type { ChecksumAlgorithm, KeyObject, KeyState, NewUpload, ObjectLocation, PartRecord, PlannedReuse, SourceFacts, TargetCapabilities, TargetConfig, UploadEvent, UploadRecord, UploadState } from '../engine/ports/records.ts';
 import type { StateStore } from '../engine/ports/state-store.ts';
 import { migrate } from './migrate.ts';
 import { guardedWrite } from './write-guard.ts';
@@ -160,6 +160,11 @@ export class SqliteStateStore implements StateStore {
 
   acceptForeignObject(id: string): boolean {
     return this.write(() => this.s.acceptForeignObject.run(Date.now(), id)).changes > 0;
+  }
+
+  moveUnsent(id: string, place: TargetConfig & { bucket: string }): boolean {
+    const { changes } = this.write(() => this.s.moveUnsent.run(place.endpoint ?? null, place.region, place.pathStyle ? 1 : 0, place.bucket, Date.now(), id));
+    return changes > 0;
   }
 
   setSourceMissing(id: string, missing: boolean): void {

@@ -75,6 +75,12 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, 'done', ?, ?, ?, ?)`,
     ),
     deleteParts: p<[string]>(`DELETE FROM parts WHERE upload_record_id = ?`),
+    // Only while nothing of it is on the server: no multipart upload, no part done (see UploadStore.moveUnsent).
+    moveUnsent: p<[string | null, string, number, string, number, string]>(
+      `UPDATE uploads SET endpoint = ?, region = ?, path_style = ?, bucket = ?, key_at_start = NULL, updated_at = ?
+        WHERE id = ? AND upload_id IS NULL AND state NOT IN ${FINISHED}
+          AND NOT EXISTS (SELECT 1 FROM parts WHERE upload_record_id = uploads.id AND state = 'done')`,
+    ),
     touchUpload: p<[number, string]>(`UPDATE uploads SET updated_at = ? WHERE id = ?`),
     partStarted: p<[string, string | null, number, string, number]>(
       `UPDATE parts SET state = 'uploading', md5 = ?, checksum = ?, updated_at = ? WHERE upload_record_id = ? AND part_number = ?`,

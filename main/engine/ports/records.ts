@@ -116,7 +116,9 @@ export interface UploadEvent {
     | 'failed'
     | 'paused'
     | 'cancelled'
-    | 'source-missing';
+    | 'source-missing'
+    /** The failure was permanent (wrong bucket, credentials): only the user's Retry tries again. */
+    | 'waits-for-retry';
   message: string;
 }
 

@@ -8,6 +8,7 @@ import type {
   PlannedReuse,
   SourceFacts,
   TargetCapabilities,
+  TargetConfig,
   UploadEvent,
   UploadRecord,
   UploadState,
@@ -52,6 +53,12 @@ export interface UploadStore {
   /** The user agreed to replace that object: it becomes keyAtStart, the conflict is settled and the upload queued. Whether there was one. */
   acceptForeignObject(id: string): boolean;
   setSourceMissing(id: string, missing: boolean): void;
+  /**
+   * Points an upload that has sent nothing yet (no multipart upload, no part
+   * done) at another server or bucket; what was at its key is looked at again
+   * there. False, and nothing changed, when it has something on the server.
+   */
+  moveUnsent(id: string, place: TargetConfig & { bucket: string }): boolean;
   /**
    * The user chose to upload the changed source from the start, in one
    * transaction: the new source facts, every part replaced by the new plan
