@@ -49,8 +49,8 @@ export async function buildTarget(target) {
     bundle: true,
     platform: 'node',
     format,
-    // The CommonJS bundles run in Electron 45, which is Node 22; the ESM ones on Node >= 20.19.
-    target: format === 'cjs' ? 'node22' : 'node20',
+    // Electron 45 runs Node 22, and so do the CLI and the headless mode (engines: >= 22.12).
+    target: 'node22',
     // Listed externals bundle every other package; otherwise all npm packages stay external.
     ...(external ? { external } : { packages: 'external' }),
     sourcemap: true,

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildTarget, isStale, targets } from './build.mjs';
+import { requireNode } from './require-node.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER_OUTPUT = join(root, 'dist', 'renderer', 'index.html');
@@ -61,6 +62,7 @@ export async function ensureHeadlessBuilt({ force = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  requireNode();
   try {
     await ensureHeadlessBuilt();
   } catch (error) {

@@ -1,7 +1,8 @@
-// Rebuilds better-sqlite3 for Electron's ABI with the pinned @electron/rebuild
+// Compiles better-sqlite3 for Electron with the pinned @electron/rebuild
 // (devDependencies). Needs a connected machine: it downloads Electron's headers.
-// Plain Node (CLI, tests, headless mode) uses the build `npm ci` made; run this
-// only before starting or packaging the Electron app.
+// Only for a platform better-sqlite3 ships no binary for: its Node-API binaries
+// (prebuilds/) load in Node and Electron alike. A compiled one is preferred
+// over them; removing node_modules/better-sqlite3/build goes back.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
