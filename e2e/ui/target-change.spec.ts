@@ -27,7 +27,8 @@ test('changing a target’s endpoint asks first, saves on yes, and the code cann
   expect((await app.invoke('targets.list', {}))[0]?.endpoint).toBe(target.endpoint);
 
   await dialog.getByTestId('target-change-yes').click();
-  await expect(page.getByTestId('target-form-status')).toHaveText('Saved “Test RGW”.');
+  // Saved; that no server answers at the new endpoint is the form's to say, not this test's.
+  await expect(page.getByTestId('target-form-status')).toHaveText(/^Saved “Test RGW”/);
   await expect(panel.getByTestId('target-item')).toContainText(ELSEWHERE);
   expect((await app.invoke('targets.list', {}))[0]?.endpoint).toBe(ELSEWHERE);
 
