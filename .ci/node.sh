@@ -5,7 +5,8 @@
 # node is missing or older, a pinned Node is fetched from the npm registry
 # (the node-linux-<arch> packages hold the official binaries and headers),
 # since nodejs.org may not be reachable where the registry is. Nothing is
-# compiled: better-sqlite3 13 ships its Node-API binaries in its npm package.
+# compiled: better-sqlite3 13 ships its Node-API binaries in its npm package
+# (package.json's allowScripts keeps npm from running node-gyp for it).
 # Needs npm (any version; Debian's `npm` package will do) to fetch it.
 
 HOIST_NODE_VERSION=22.23.5
@@ -46,9 +47,11 @@ hoist_use_node() {
     echo "ci: using Node.js $(node --version) from $home" >&2
   fi
 
-  # npm < 11 does not honour package.json's allowScripts (it would run electron's
-  # download script): put a pinned npm beside this node.
-  if [[ $(npm --version 2>/dev/null | cut -d. -f1) -lt 11 ]]; then
+  # An older npm does not honour package.json's allowScripts: it would run
+  # electron's download script and node-gyp for better-sqlite3 (which fetches
+  # Node's headers from nodejs.org to build nothing). Put the npm this was
+  # tested with beside this node.
+  if ! node -e 'const [a, b] = process.argv[1].split(".").map(Number); const [x, y] = process.argv[2].split(".").map(Number); process.exit(a > x || (a === x && b >= y) ? 0 : 1)' "$(npm --version 2>/dev/null || echo 0.0.0)" "$HOIST_NPM_VERSION"; then
     local prefix
     prefix=$(dirname "$(dirname "$(command -v node)")")
     [[ -w $prefix ]] || prefix=${XDG_CACHE_HOME:-$HOME/.cache}/hoist-npm

@@ -16,6 +16,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
   devDependencies: Record<string, string>;
   dependencies: Record<string, string>;
+  allowScripts: Record<string, boolean>;
 };
 
 // electron-builder's config loader and validator live in app-builder-lib, which
@@ -124,6 +125,9 @@ describe('package.json', () => {
       expect(installed, `${name} installed`).toBe(pkg.devDependencies[name]);
     }
     expect(pkg.scripts.dist).toMatch(/&& electron-builder$/);
+    // Offline installs: electron's script downloads Electron; better-sqlite3's runs node-gyp,
+    // which downloads Node's headers to build nothing (its binaries ship in the package).
+    expect(pkg.allowScripts).toMatchObject({ electron: false, 'better-sqlite3': false });
     for (const script of Object.values(pkg.scripts)) expect(script).not.toMatch(/\bnpx\b/);
   });
 });
