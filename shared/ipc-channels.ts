@@ -35,6 +35,7 @@ export const REQUEST_NAMES = [
   'orphans.abort',
   'orphans.adopt',
   'dialog.pickPaths',
+  'files.browse',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName } from './ipc-channels.ts';
 import type { EventName, RequestName } from './ipc-channels.ts';
 import { DifferingChoiceSchema, FolderFileStateSchema, FolderFileViewSchema, FolderViewSchema } from './ipc-folder-schemas.ts';
+import { BrowseInputSchema, BrowseResultSchema } from './ipc-browse-schemas.ts';
 import { TargetCheckSchema } from './ipc-target-check.ts';
 import { RetryingSchema } from './ipc-upload-schemas.ts';
 import { AddResultSchema, GrantSchema, GrantedPathSchema, MAX_ADD_ITEMS, RequestPathSchema } from './ipc-path-schemas.ts';
@@ -20,6 +21,7 @@ export { EVENT_NAMES, IPC_PREFIX, REQUEST_NAMES, isEventName, isRequestName };
 export type { EventName, RequestName };
 export * from './ipc-folder-schemas.ts';
 export * from './ipc-upload-schemas.ts';
+export * from './ipc-browse-schemas.ts';
 export * from './ipc-target-check.ts';
 export * from './ipc-path-schemas.ts';
 export * from './endpoint-rules.ts';
@@ -271,6 +273,8 @@ export const requests = {
   },
   /** The native file dialog (Electron only): a grant per chosen path, empty when cancelled. */
   'dialog.pickPaths': { input: z.object({ folders: z.boolean() }), output: z.array(GrantedPathSchema) },
+  /** Headless only (the desktop app has native dialogs): one page of a folder on Hoist's machine, under the same rules as adding. */
+  'files.browse': { input: BrowseInputSchema, output: BrowseResultSchema },
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;

@@ -4,6 +4,7 @@ import type { RequestHandlers } from './dispatch.ts';
 import { createFolderHandlers } from './folder-handlers.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { createOrphanHandlers } from './orphan-handlers.ts';
+import { browseFolder } from './browse-folder.ts';
 import { createTargetSave } from './target-save.ts';
 import { requestedPaths } from './requested-paths.ts';
 
@@ -127,6 +128,12 @@ export function createHandlers(app: HandlerContext): RequestHandlers {
     'settings.set': async (patch) => app.updateSettings(patch),
 
     ...createOrphanHandlers(app),
+
+    // Headless only: the desktop app has native dialogs, and a window there names only what the user picked in them.
+    'files.browse': async (input) => {
+      if (host.mode !== 'headless') throw new UserFacingError('unsupported', 'the desktop app uses the system file dialog');
+      return browseFolder(input, app.deps.stateDir);
+    },
 
     'dialog.pickPaths': async ({ folders }) => {
       if (!host.pickPaths) throw new UserFacingError('unsupported', 'no file dialog here: add files by path');

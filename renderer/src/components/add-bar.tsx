@@ -1,8 +1,10 @@
 // Adding uploads without drag and drop. The desktop app has native dialogs;
 // headless, the browser may be on another machine than the files, so the user
-// types a path as the server machine sees it.
+// types a path as the server machine sees it, or picks it with Browse… (main
+// lists that machine's folders).
 import { useState } from 'react';
 import { useActions, useHoist } from '../state/hoist-context.tsx';
+import { BrowseButton } from './file-browser.tsx';
 import { TargetSelect } from './target-select.tsx';
 
 export function AddBar() {
@@ -79,6 +81,7 @@ function AddByPath() {
       <button type="submit" className="button button--primary" data-testid="add-button" disabled={busy || !path.trim()}>
         Add
       </button>
+      <BrowseButton />
     </form>
   );
 }

@@ -11,6 +11,7 @@ const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types 
 export function DropZone({ children }: { children: ReactNode }) {
   const actions = useActions();
   const targetName = useHoist((s) => s.targets.find((t) => t.id === s.selectedTargetId)?.name);
+  const headless = useHoist((s) => s.appInfo?.mode === 'headless');
   const [dragging, setDragging] = useState(false);
   // dragenter/dragleave fire for every child crossed; count them to know when
   // the pointer really left the window.
@@ -46,7 +47,7 @@ export function DropZone({ children }: { children: ReactNode }) {
       {children}
       {dragging && (
         <div className="drop-zone__overlay" aria-hidden="true">
-          <p>{targetName ? `Drop to upload to “${targetName}”` : 'Drop to upload'}</p>
+          <p>{headless ? 'A browser cannot tell Hoist where dropped files are: use Browse… instead' : targetName ? `Drop to upload to “${targetName}”` : 'Drop to upload'}</p>
         </div>
       )}
     </div>

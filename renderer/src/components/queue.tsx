@@ -12,6 +12,9 @@ import { UploadRow } from './upload-row.tsx';
 import { VirtualList } from './virtual-list.tsx';
 
 /** Every row has exactly this height (styles.css sizes .upload-row to match); an expanded folder row adds FILES_PANEL_HEIGHT. */
+/** A browser never tells where a dropped file lives: headless, the empty queue says what works instead. */
+const HEADLESS_EMPTY = 'No uploads yet. Use Browse… above to pick files and folders on the machine Hoist runs on, or type a path. (Dropping files here cannot work: a browser does not tell Hoist where they are.)';
+
 export const ROW_HEIGHT = 104;
 
 export function Queue() {
@@ -24,6 +27,7 @@ export function Queue() {
   const canReveal = useHoist((s) => s.appInfo?.mode === 'electron');
   const warningHours = useHoist((s) => s.settings?.expiryWarningHours ?? DEFAULT_SETTINGS.expiryWarningHours);
   const nowMs = useNow();
+  const headless = useHoist((s) => s.appInfo?.mode === 'headless');
   const folderCount = folderOrder.length;
 
   // Fixed heights (the fast path) unless a folder row is expanded.
@@ -35,7 +39,7 @@ export function Queue() {
   return (
     <section className="queue" data-testid="queue" aria-label="Upload queue">
       {order.length + folderCount === 0 ? (
-        <p className="queue__empty">{loaded ? 'No uploads yet. Drop files or folders anywhere in this window, or add them above.' : 'Loading…'}</p>
+        <p className="queue__empty" data-testid="queue-empty">{loaded ? (headless ? HEADLESS_EMPTY : 'No uploads yet. Drop files or folders anywhere in this window, or add them above.') : 'Loading…'}</p>
       ) : (
         <VirtualList
           className="queue__list"

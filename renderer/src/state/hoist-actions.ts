@@ -119,7 +119,7 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     if (!bridge.grantDroppedFiles) {
       notify({
         level: 'info',
-        message: 'In headless mode a browser cannot tell Hoist where a dropped file lives: type its path on the server machine and press Add.',
+        message: 'In headless mode a browser cannot tell Hoist where a dropped file lives: pick it with Browse…, or type its path on the server machine and press Add.',
       });
       return;
     }
