@@ -47,6 +47,10 @@ describe('a source changed between runs', () => {
     expect(Date.parse(before?.expiresAt ?? '')).toBeGreaterThan(Date.now() + 6 * 24 * 3600 * 1000);
 
     await makeRandomFile(file, 4 * PART + 7);
+    // Said to a person: what changed, and what to type to go on.
+    const told = await runCli(['resume'], cliEnv(config, stateDir));
+    expect(told.code, told.stderr).toBe(3);
+    expect(told.stderr).toMatch(/stopped: .*changed since the upload started.*resume --on-change restart`.*resume --on-change reuse`.*cancel /);
     const resumed = await runCli(['resume', '--json'], cliEnv(config, stateDir));
 
     expect(resumed.code, resumed.stderr).toBe(3);

@@ -105,3 +105,13 @@ function folderLine({ folder, totals }: FolderView): string {
     .join('; ');
   return `${folder.id}  folder ${state}  files ${finished}/${files}${folder.walkedAt === null ? ' (walk unfinished)' : ''}  ${formatBytes(finishedBytes)}/${formatBytes(bytes)}  s3://${folder.bucket}/${folder.prefix}  ${folder.path}${extra ? `  (${extra})` : ''}`;
 }
+
+/**
+ * What to type after a conflict stopped an upload: the choices `resume`
+ * takes (`--on-change`), or cancel; with the CLI named as it was started.
+ * Nothing when the message already names them (an object another writer put at the key).
+ */
+export function conflictAdvice(id: string, error: string | null, cli: string): string {
+  if (error?.includes('--on-change')) return '';
+  return `; to go on, run \`${cli} resume --on-change restart\` (send the new version from the start) or \`${cli} resume --on-change reuse\` (keep the parts it still has), or \`${cli} cancel ${id}\``;
+}

@@ -9,7 +9,7 @@ import { openServices } from '../services.ts';
 import type { Services } from '../services.ts';
 import { parseCliArgs, USAGE, UsageError } from './cli-args.ts';
 import type { CliOptions, Command } from './cli-args.ts';
-import { printStatus, ProgressLine } from './cli-output.ts';
+import { conflictAdvice, printStatus, ProgressLine } from './cli-output.ts';
 import { cliTarget, orphansCommand } from './orphans-command.ts';
 import { resumeWithChoice, runWithChoice } from './on-change.ts';
 import { rebuildAfterRecovery, writerOf } from './state-recovery.ts';
@@ -204,7 +204,7 @@ function reportResults(results: readonly RunResult[], options: CliOptions, servi
       const detail = `${formatBytes(result.bytesSent)} sent${result.partsSkipped ? `, ${result.partsSkipped} parts already on the server` : ''}${result.restarted ? ', restarted because the server had discarded it' : ''}`;
       if (result.outcome === 'completed') process.stdout.write(`completed ${result.id} ${where} (${detail})\n`);
       else if (result.outcome === 'failed') process.stderr.write(`hoist: ${result.id} ${where} failed: ${result.error}\n`);
-      else if (result.outcome === 'conflict') process.stderr.write(`hoist: ${result.id} ${where} stopped: ${result.error}\n`);
+      else if (result.outcome === 'conflict') process.stderr.write(`hoist: ${result.id} ${where} stopped: ${result.error}${conflictAdvice(result.id, result.error, invokedAs())}\n`);
       else process.stdout.write(`${result.outcome} ${result.id} ${where} (${detail})\n`);
     }
     if (results.length === 0 && folders.length === 0) process.stdout.write('nothing to resume\n');
