@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useEngineFixture } from '../engine/testing/engine-fixture.ts';
 import { browseFolder } from './browse-folder.ts';
+import { newTestApp } from './testing/test-app.ts';
 
 describe('browsing folders for the headless picker', () => {
   let home: string;
@@ -68,5 +70,17 @@ describe('browsing folders for the headless picker', () => {
     await expect(browse('videos')).rejects.toThrow('give the full path');
     await expect(browse(join(home, 'notes.txt'))).rejects.toThrow('is a file, not a folder');
     await expect(browse(join(home, 'nope'))).rejects.toThrow('no such folder');
+  });
+});
+
+describe('files.browse through the app', () => {
+  const fixture = useEngineFixture();
+
+  it('answers headless, and is refused in the desktop app (which has the system dialog)', async () => {
+    const headless = newTestApp(fixture.newEngine(), fixture.store, { mode: 'headless' });
+    const listed = await headless.app.dispatch('files.browse', { path: fixture.dir });
+    expect(listed).toMatchObject({ ok: true, value: { path: expect.any(String), capped: false } });
+    const desktop = newTestApp(fixture.newEngine(), fixture.store, { mode: 'electron' });
+    expect(await desktop.app.dispatch('files.browse', { path: fixture.dir })).toMatchObject({ ok: false, error: { code: 'unsupported' } });
   });
 });
