@@ -23,9 +23,14 @@ export function AppHeader() {
         ) : (
           <>
             <span>
-              {totals.unfinished} of {totals.count} unfinished
+              {totals.unfinished - totals.failed} of {totals.count} unfinished
             </span>
             <span>{totals.active} uploading</span>
+            {totals.failed > 0 && (
+              <span className="app-header__failed" data-testid="totals-failed">
+                {totals.failed} failed
+              </span>
+            )}
             <span>
               {formatBytes(totals.bytesDone)} / {formatBytes(totals.bytesTotal)} ({percentDone(totals.bytesDone, totals.bytesTotal)}%)
             </span>
@@ -40,6 +45,11 @@ export function AppHeader() {
         <button type="button" className="button" data-testid="resume-all" disabled={totals.unfinished === 0} onClick={() => void actions.resumeAll()}>
           Resume all
         </button>
+        {totals.failed > 0 && (
+          <button type="button" className="button" data-testid="retry-failed" onClick={() => void actions.retryFailed()}>
+            Retry all failed
+          </button>
+        )}
         <button type="button" className="button button--quiet" data-testid="clear-finished" disabled={finished === 0} onClick={() => void actions.clearFinished()}>
           Clear finished
         </button>

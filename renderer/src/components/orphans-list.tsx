@@ -3,7 +3,7 @@
 // parts are deleted for good) or adopted, i.e. continued with a local file
 // whose bytes main checks against the parts first. Uploads Hoist itself is
 // continuing are marked and offer neither: the queue's Cancel is for them.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { GrantedPath, OrphanView, TargetView } from '../../../shared/ipc-contract.ts';
 import { formatBytes, relativeTime } from '../lib/format.ts';
 import { useNow } from '../lib/use-now.ts';
@@ -16,13 +16,18 @@ export function OrphansList({ target }: { target: TargetView }) {
   const nowMs = useNow();
   useEffect(() => void actions.loadOrphans(target.id), [actions, target.id]);
 
-  const items = list?.items ?? null;
+  const uploads = useHoist((s) => s.uploads);
+  // An upload Hoist was continuing that has finished since the list was read is no longer on the server: not shown as continuing.
+  const items = list?.items?.filter((orphan) => orphan.hoistId === null || uploads.get(orphan.hoistId)?.state !== 'completed') ?? null;
   const busy = list?.busy ?? true;
+  const headRef = useRef<HTMLSpanElement>(null);
   const where = `s3://${target.bucket}/${target.keyPrefix}`;
   return (
     <div className="orphans" data-testid="orphans" aria-busy={busy} aria-label={`Unfinished uploads on the server under ${where}`}>
       <div className="orphans__head">
-        <span className="orphans__title">Unfinished uploads under {where}</span>
+        <span className="orphans__title" tabIndex={-1} ref={headRef} data-testid="orphans-title">
+          Unfinished uploads under {where}
+        </span>
         <button type="button" className="button button--quiet" data-testid="orphans-refresh" disabled={busy} onClick={() => void actions.loadOrphans(target.id)}>
           Refresh
         </button>
@@ -46,7 +51,15 @@ export function OrphansList({ target }: { target: TargetView }) {
       ) : (
         <ul className="orphan-list">
           {items.map((orphan) => (
-            <OrphanItem key={orphan.uploadId} targetId={target.id} orphan={orphan} busy={busy} canPickFiles={canPickFiles} nowMs={nowMs} />
+            <OrphanItem
+              key={orphan.uploadId}
+              targetId={target.id}
+              orphan={orphan}
+              busy={busy}
+              canPickFiles={canPickFiles}
+              nowMs={nowMs}
+              onGone={() => headRef.current?.focus()}
+            />
           ))}
         </ul>
       )}
@@ -60,10 +73,30 @@ interface OrphanItemProps {
   busy: boolean;
   canPickFiles: boolean;
   nowMs: number;
+  /** The item's upload was aborted or adopted: focus goes to the list, not lost to the page. */
+  onGone: () => void;
 }
 
-function OrphanItem({ targetId, orphan, busy, canPickFiles, nowMs }: OrphanItemProps) {
+function OrphanItem({ targetId, orphan, busy, canPickFiles, nowMs, onGone }: OrphanItemProps) {
   const [mode, setMode] = useState<'idle' | 'confirm-abort' | 'adopt'>('idle');
+  const abortRef = useRef<HTMLButtonElement>(null);
+  const adoptRef = useRef<HTMLButtonElement>(null);
+  // Focus goes back to the button that opened the confirm step or the form when it closes, never to <body>.
+  const returnFocusTo = useRef<'abort' | 'adopt' | null>(null);
+  useEffect(() => {
+    if (mode !== 'idle' || returnFocusTo.current === null) return;
+    (returnFocusTo.current === 'abort' ? abortRef : adoptRef).current?.focus();
+    returnFocusTo.current = null;
+  }, [mode]);
+  const close = (from: 'abort' | 'adopt') => () => {
+    returnFocusTo.current = from;
+    setMode('idle');
+  };
+  const finished = () => {
+    returnFocusTo.current = null;
+    setMode('idle');
+    onGone();
+  };
   const size = formatBytes(orphan.bytes);
   const parts = `${orphan.parts} ${orphan.parts === 1 ? 'part' : 'parts'}`;
   const started = orphan.startedAt ? relativeTime(Date.parse(orphan.startedAt), nowMs) : 'at an unknown time';
@@ -85,16 +118,16 @@ function OrphanItem({ targetId, orphan, busy, canPickFiles, nowMs }: OrphanItemP
           Hoist is continuing this upload: pause or cancel it in the queue.
         </span>
       ) : mode === 'confirm-abort' ? (
-        <ConfirmAbort targetId={targetId} orphan={orphan} busy={busy} what={`${parts}, ${size}`} onDone={() => setMode('idle')} />
+        <ConfirmAbort targetId={targetId} orphan={orphan} busy={busy} what={`${parts}, ${size}`} onDone={close('abort')} onGone={finished} />
       ) : mode === 'adopt' ? (
-        <AdoptForm targetId={targetId} orphan={orphan} busy={busy} canPickFiles={canPickFiles} onDone={() => setMode('idle')} />
+        <AdoptForm targetId={targetId} orphan={orphan} busy={busy} canPickFiles={canPickFiles} onDone={close('adopt')} onGone={finished} />
       ) : (
         <div className="orphan-item__actions">
           <span className="orphan-item__untracked">Not continued by Hoist</span>
-          <button type="button" className="button button--danger" data-testid="orphan-abort" disabled={busy} onClick={() => setMode('confirm-abort')}>
+          <button type="button" ref={abortRef} className="button button--danger" data-testid="orphan-abort" disabled={busy} onClick={() => setMode('confirm-abort')}>
             Abort…
           </button>
-          <button type="button" className="button" data-testid="orphan-adopt" disabled={busy} onClick={() => setMode('adopt')}>
+          <button type="button" ref={adoptRef} className="button" data-testid="orphan-adopt" disabled={busy} onClick={() => setMode('adopt')}>
             Adopt…
           </button>
         </div>
@@ -107,25 +140,31 @@ interface ActionProps {
   targetId: string;
   orphan: OrphanView;
   busy: boolean;
+  /** Closed without acting (or the action failed): focus returns to the button that opened it. */
   onDone: () => void;
+  /** Done: the server's upload is gone from this list. */
+  onGone: () => void;
 }
 
-function ConfirmAbort({ targetId, orphan, busy, what, onDone }: ActionProps & { what: string }) {
+function ConfirmAbort({ targetId, orphan, busy, what, onDone, onGone }: ActionProps & { what: string }) {
   const actions = useActions();
+  const keepRef = useRef<HTMLButtonElement>(null);
+  // The safe answer has the focus: Enter does not delete anything.
+  useEffect(() => keepRef.current?.focus(), []);
   return (
     <div className="orphan-item__confirm" role="group" aria-label="Confirm abort">
       <span>The server deletes what it holds ({what}). This cannot be undone.</span>
       <div className="orphan-item__actions">
         <button
           type="button"
-          className="button button--primary"
+          className="button button--danger"
           data-testid="orphan-abort-confirm"
           disabled={busy}
-          onClick={() => void actions.abortOrphan(targetId, orphan).then(onDone)}
+          onClick={() => void actions.abortOrphan(targetId, orphan).then((aborted) => (aborted ? onGone() : onDone()))}
         >
           Abort upload
         </button>
-        <button type="button" className="button" data-testid="orphan-abort-cancel" onClick={onDone}>
+        <button type="button" ref={keepRef} className="button button--primary" data-testid="orphan-abort-cancel" onClick={onDone}>
           Keep it
         </button>
       </div>
@@ -133,8 +172,10 @@ function ConfirmAbort({ targetId, orphan, busy, what, onDone }: ActionProps & { 
   );
 }
 
-function AdoptForm({ targetId, orphan, busy, canPickFiles, onDone }: ActionProps & { canPickFiles: boolean }) {
+function AdoptForm({ targetId, orphan, busy, canPickFiles, onDone, onGone }: ActionProps & { canPickFiles: boolean }) {
   const actions = useActions();
+  const pathRef = useRef<HTMLInputElement>(null);
+  useEffect(() => pathRef.current?.focus(), []);
   // Kept on failure, so a wrong path can be corrected rather than retyped.
   const [path, setPath] = useState('');
   // The desktop app names the file only by what was picked in its dialog: main takes no typed path there.
@@ -146,11 +187,12 @@ function AdoptForm({ targetId, orphan, busy, canPickFiles, onDone }: ActionProps
       onSubmit={(event) => {
         event.preventDefault();
         if (!chosen || busy) return;
-        void actions.adoptOrphan(targetId, orphan, chosen).then((adopted) => adopted && onDone());
+        void actions.adoptOrphan(targetId, orphan, chosen).then((adopted) => adopted && onGone());
       }}
     >
       <input
         type="text"
+        ref={pathRef}
         data-testid="orphan-adopt-path"
         aria-label={`The local file to continue ${orphan.key} with`}
         placeholder={canPickFiles ? 'the local file this upload was sending' : 'its local file, as a path on the server machine'}

@@ -1,12 +1,36 @@
 // The buttons of one queue row. Which ones show depends only on the state main
-// reported, so a button never offers what main would refuse.
+// reported, so a button never offers what main would refuse. Buttons that
+// lose something (cancel, overwrite, abort) look destructive; where a choice
+// is needed, the cheaper one is the primary button.
 import type { UploadView } from '../../../shared/ipc-contract.ts';
 import { isUnfinished } from '../lib/format.ts';
 import { useActions } from '../state/hoist-context.tsx';
+import { CopyButtons } from './copy-buttons.tsx';
 
-export function RowActions({ upload, canReveal }: { upload: UploadView; canReveal: boolean }) {
+/** The object was at the key before anything was sent: the choice asked when the file was added (main's HeadObject). */
+export function isExistingObjectChoice(upload: UploadView): boolean {
+  return upload.state === 'conflict' && upload.conflictOver === 'object' && upload.uploadId === null && upload.partsDone === 0;
+}
+
+export function RowActions({ upload, canReveal, pathStyle }: { upload: UploadView; canReveal: boolean; pathStyle: boolean }) {
   const actions = useActions();
   const { id, state } = upload;
+  const reveal = canReveal && <RevealButton onClick={() => void actions.reveal(id)} />;
+
+  if (isExistingObjectChoice(upload)) {
+    // Nothing sent yet: skipping costs nothing and keeps the object, so it is the default.
+    return (
+      <div className="row-actions" role="group" aria-label="An object is already at this key">
+        <button type="button" className="button button--primary" data-testid="exists-skip" onClick={() => void actions.resolveConflict(id, 'cancel')}>
+          Skip: keep the server’s
+        </button>
+        <button type="button" className="button button--danger" data-testid="exists-overwrite" onClick={() => void actions.resolveConflict(id, 'reuse')}>
+          Overwrite
+        </button>
+        {reveal}
+      </div>
+    );
+  }
 
   if (state === 'conflict' && upload.conflictOver === 'object') {
     // Someone else wrote an object at the key while this upload ran: replacing it is the user's call (main keeps the parts).
@@ -18,27 +42,41 @@ export function RowActions({ upload, canReveal }: { upload: UploadView; canRevea
         <button type="button" className="button button--danger" data-testid="conflict-cancel" onClick={() => void actions.resolveConflict(id, 'cancel')}>
           Keep it: cancel the upload
         </button>
-        {canReveal && <RevealButton onClick={() => void actions.reveal(id)} />}
+        {reveal}
       </div>
     );
   }
 
   if (state === 'conflict') {
-    // Resuming would mix two versions of the file, so the ways on are starting
-    // over with the new content, keeping only the parts that still read the
-    // same (main re-reads and compares them), or giving up.
+    // Resuming would mix two versions of the file, so the ways on are keeping
+    // only the parts that still read the same (main re-reads and compares
+    // them), starting over with the new content, or giving up. With parts on
+    // the server, keeping those that match is the cheaper default.
+    const keepFirst = upload.partsDone > 0;
+    const reuse = (
+      <button
+        key="reuse"
+        type="button"
+        className={keepFirst ? 'button button--primary' : 'button'}
+        data-testid="conflict-reuse"
+        title="Parts whose bytes are still the same are kept (main re-reads and compares each); the rest is sent"
+        onClick={() => void actions.resolveConflict(id, 'reuse')}
+      >
+        Keep unchanged parts
+      </button>
+    );
+    const restart = (
+      <button key="restart" type="button" className={keepFirst ? 'button' : 'button button--primary'} data-testid="conflict-restart" onClick={() => void actions.resolveConflict(id, 'restart')}>
+        Start over with the new version
+      </button>
+    );
     return (
       <div className="row-actions">
-        <button type="button" className="button button--primary" data-testid="conflict-restart" onClick={() => void actions.resolveConflict(id, 'restart')}>
-          Start over with the new version
-        </button>
-        <button type="button" className="button" data-testid="conflict-reuse" onClick={() => void actions.resolveConflict(id, 'reuse')}>
-          Keep unchanged parts
-        </button>
-        <button type="button" className="button" data-testid="conflict-cancel" onClick={() => void actions.resolveConflict(id, 'cancel')}>
+        {keepFirst ? [reuse, restart] : [restart, reuse]}
+        <button type="button" className="button button--danger" data-testid="conflict-cancel" onClick={() => void actions.resolveConflict(id, 'cancel')}>
           Cancel upload
         </button>
-        {canReveal && <RevealButton onClick={() => void actions.reveal(id)} />}
+        {reveal}
       </div>
     );
   }
@@ -65,7 +103,8 @@ export function RowActions({ upload, canReveal }: { upload: UploadView; canRevea
           Cancel
         </button>
       )}
-      {canReveal && <RevealButton onClick={() => void actions.reveal(id)} />}
+      {state === 'completed' && <CopyButtons upload={upload} pathStyle={pathStyle} />}
+      {reveal}
     </div>
   );
 }

@@ -3,7 +3,7 @@
 //
 // The secret access key is write-only: it is sent on save when typed, the
 // field is emptied afterwards, and main never sends it back (only hasSecret).
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, ConfirmationRequest, Target, TargetCheck, TargetView } from '../../../shared/ipc-contract.ts';
 import type { FieldErrors } from '../lib/field-errors.ts';
 import { useActions } from '../state/hoist-context.tsx';
@@ -14,6 +14,30 @@ import { CredentialsFields } from './target-credentials-fields.tsx';
 import { draftFrom, newTargetId, validate } from './target-draft.ts';
 import type { TargetDraft } from './target-draft.ts';
 import { TargetChangeConfirm } from './target-change-confirm.tsx';
+
+/** The error keys each draft field answers for (validate() names them by the contract's paths). */
+const ERROR_KEYS: Partial<Record<keyof TargetDraft, readonly string[]>> = {
+  name: ['name'],
+  endpoint: ['endpoint', 'allowInsecureHttp'],
+  allowInsecureHttp: ['allowInsecureHttp'],
+  region: ['region'],
+  bucket: ['bucket'],
+  keyPrefix: ['keyPrefix'],
+  credentialsKind: ['credentials.accessKeyId', 'credentials.profile', 'secretAccessKey'],
+  profile: ['credentials.profile'],
+  accessKeyId: ['credentials.accessKeyId'],
+  secret: ['secretAccessKey'],
+  expiryDays: ['expiryDays'],
+  expiryNever: ['expiryDays'],
+};
+
+function withoutErrorsOf(errors: FieldErrors, fields: ReadonlyArray<keyof TargetDraft>): FieldErrors {
+  const stale = fields.flatMap((field) => ERROR_KEYS[field] ?? []);
+  if (!stale.some((key) => errors[key] !== undefined)) return errors;
+  const rest = { ...errors };
+  for (const key of stale) delete rest[key];
+  return rest;
+}
 
 interface TargetFormProps {
   /** The target to edit, or null to add one. The panel remounts the form (key) when this changes. */
@@ -50,12 +74,29 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel, failedCheck }:
   const [asking, setAsking] = useState<{ confirm: ConfirmationRequest; target: Target; secretAccessKey?: string } | null>(null);
   const keysUnavailable = appInfo?.secretStorage === 'unavailable';
 
-  const update = (patch: Partial<TargetDraft>) => setDraft((previous) => ({ ...previous, ...patch }));
+  const formRef = useRef<HTMLFormElement>(null);
+  // An edit opens where the user can see it: the form is scrolled into view and its first field focused.
+  useEffect(() => {
+    if (!editing) return;
+    formRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+    formRef.current?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
+  }, [editing]);
+  // A field's error goes as soon as the field changes: it described the old value.
+  const update = (patch: Partial<TargetDraft>) => {
+    setDraft((previous) => ({ ...previous, ...patch }));
+    setErrors((previous) => withoutErrorsOf(previous, Object.keys(patch) as Array<keyof TargetDraft>));
+  };
 
   async function save() {
     const result = validate(draft, draft.id ?? newTargetId());
     if (!result.ok) {
       setErrors(result.errors);
+      // The first field in error may be out of view: bring it there, focused, with its message beside it.
+      requestAnimationFrame(() => {
+        const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+        invalid?.scrollIntoView?.({ block: 'center' });
+        invalid?.focus({ preventScroll: true });
+      });
       return;
     }
     setErrors({});
@@ -79,6 +120,7 @@ export function TargetForm({ editing, appInfo, onSaved, onCancel, failedCheck }:
 
   return (
     <form
+      ref={formRef}
       className="target-form"
       data-testid="target-form"
       noValidate

@@ -1,4 +1,5 @@
 // Where new uploads go. Changing it never moves uploads already queued.
+import { hostOf } from '../lib/format.ts';
 import { useHoist } from '../state/hoist-context.tsx';
 
 export function TargetSelect() {
@@ -18,7 +19,7 @@ export function TargetSelect() {
         {targets.length === 0 && <option value="">No targets yet: add one under Targets</option>}
         {targets.map((target) => (
           <option key={target.id} value={target.id}>
-            {target.name} — s3://{target.bucket}/{target.keyPrefix}
+            {target.name} — s3://{target.bucket}/{target.keyPrefix} on {hostOf(target.endpoint)}
           </option>
         ))}
       </select>

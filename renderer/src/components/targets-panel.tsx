@@ -1,6 +1,7 @@
 // The places uploads can go: a list, and a form to add or edit one.
 import { useState } from 'react';
 import type { TargetCheck, TargetView } from '../../../shared/ipc-contract.ts';
+import { hostOf } from '../lib/format.ts';
 import { useActions, useHoist } from '../state/hoist-context.tsx';
 import { OrphansList } from './orphans-list.tsx';
 import { TargetForm } from './target-form.tsx';
@@ -77,14 +78,18 @@ export function TargetsPanel() {
 
 function TargetItem({ target, onEdit, onRemove }: { target: TargetView; onEdit: () => void; onRemove: () => void }) {
   const where = `s3://${target.bucket}/${target.keyPrefix} · ${target.endpoint || 'AWS'} · ${target.region}`;
+  // Name, bucket and host on lines of their own: two targets alike but for the server never look the same, however narrow the panel.
   const meta = `${describeCredentials(target)} · ${target.expiryDays === null ? 'never expires' : `expires after ${target.expiryDays} d`}`;
   const [showOrphans, setShowOrphans] = useState(false);
   return (
     <li className="target-item" data-testid="target-item" data-target-id={target.id}>
       <div className="target-item__text">
         <span className="target-item__name">{target.name}</span>
-        <span className="target-item__where" title={where}>
-          {where}
+        <span className="target-item__where" title={where} data-testid="target-where">
+          s3://{target.bucket}/{target.keyPrefix}
+        </span>
+        <span className="target-item__where" title={where} data-testid="target-host">
+          on {hostOf(target.endpoint)} · {target.region}
         </span>
         <span className="target-item__meta" title={meta}>
           {meta}

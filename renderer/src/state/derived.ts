@@ -8,6 +8,8 @@ import { folderFigures } from '../lib/folder-format.ts';
 export interface QueueTotals {
   count: number;
   unfinished: number;
+  /** Failed uploads and folders ("Retry all failed"); a missing file is counted apart: retrying waits for the file. */
+  failed: number;
   active: number;
   pausable: number;
   resumable: number;
@@ -18,10 +20,11 @@ export interface QueueTotals {
 
 /** Uploads and folder rows together: a folder counts as one entry, with all its bytes. */
 export function queueTotals(uploads: ReadonlyMap<string, UploadView>, folders: ReadonlyMap<string, FolderView> = new Map()): QueueTotals {
-  const totals: QueueTotals = { count: 0, unfinished: 0, active: 0, pausable: 0, resumable: 0, bytesDone: 0, bytesTotal: 0, speed: 0 };
+  const totals: QueueTotals = { count: 0, unfinished: 0, failed: 0, active: 0, pausable: 0, resumable: 0, bytesDone: 0, bytesTotal: 0, speed: 0 };
   for (const upload of uploads.values()) {
     totals.count += 1;
     if (upload.state === 'uploading') totals.active += 1;
+    if (upload.state === 'failed') totals.failed += 1;
     if (upload.state === 'uploading' || upload.state === 'queued') totals.pausable += 1;
     if (upload.state === 'paused' || upload.state === 'failed') totals.resumable += 1;
     // Cancelled rows would inflate "of total" with bytes that will never move.
@@ -35,6 +38,7 @@ export function queueTotals(uploads: ReadonlyMap<string, UploadView>, folders: R
     totals.count += 1;
     const figures = folderFigures(folder);
     if (folder.running) totals.active += 1;
+    if (folder.state === 'failed' && !folder.running) totals.failed += 1;
     if (folder.running || figures.state === 'waiting') totals.pausable += 1;
     if (!folder.running && (folder.state === 'paused' || folder.state === 'failed')) totals.resumable += 1;
     if (folder.state === 'cancelled') continue;

@@ -156,6 +156,11 @@ export function createHoistActions(bridge: HoistBridge, store: HoistStore) {
     reveal: async (id: string) => ok(await request('uploads.reveal', { id })),
     resolveConflict: async (id: string, choice: ConflictChoice) => ok(await request('uploads.resolveConflict', { id, choice })),
     pauseAll: async () => ok(await request('uploads.pauseAll', {})),
+    retryFailed: async () => {
+      const started = await request('uploads.retryFailed', {});
+      if (started && started.uploads + started.folders === 0) notify({ level: 'info', message: 'Nothing to retry: no upload has failed.' });
+      return ok(started);
+    },
     resumeAll: async () => ok(await request('uploads.resumeAll', {})),
     clearFinished: async () => ok(await request('uploads.clearFinished', {})),
     ...createOrphanActions(bridge, store),

@@ -6,7 +6,7 @@
 // each window, gets its own instance through React context.
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import type { AppInfo, FolderMode, OrphanView, Settings, TargetView, UploadView } from '../../../shared/ipc-contract.ts';
+import type { AppInfo, FolderMode, NoticeAbout, OrphanView, Settings, TargetView, UploadView } from '../../../shared/ipc-contract.ts';
 import { createFolderSlice } from './folder-slice.ts';
 import type { FolderSlice } from './folder-slice.ts';
 
@@ -17,6 +17,8 @@ export interface Notice {
   level: NoticeLevel;
   message: string;
   uploadId?: string;
+  /** The upload's state it describes: shown only while the upload is in it (see notices.tsx). */
+  about?: NoticeAbout;
 }
 
 /** One target's list of unfinished multipart uploads on its server, as the Targets panel shows it. */

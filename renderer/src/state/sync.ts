@@ -13,8 +13,8 @@ export function startSync(bridge: HoistBridge, store: HoistStore, actions: Hoist
     bridge.on('uploads.removed', ({ ids }) => state().applyRemoved(ids)),
     bridge.on('folders.changed', ({ folders }) => state().applyFoldersChanged(folders)),
     bridge.on('folders.removed', ({ ids }) => state().applyFoldersRemoved(ids)),
-    bridge.on('notice', ({ level, message, uploadId }) =>
-      state().addNotice(uploadId === undefined ? { level, message } : { level, message, uploadId }),
+    bridge.on('notice', ({ level, message, uploadId, about }) =>
+      state().addNotice({ level, message, ...(uploadId === undefined ? {} : { uploadId }), ...(about === undefined ? {} : { about }) }),
     ),
   ];
   // After the headless event stream dropped (Hoist restarted, or the machine

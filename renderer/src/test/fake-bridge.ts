@@ -171,6 +171,7 @@ export class FakeBridge implements HoistBridge {
       'targets.save': ({ target }) => ok({ ...makeTarget(), ...target, hasSecret: target.credentials?.kind === 'keys' }),
       'dialog.pickPaths': () => ok([]),
       'uploads.clearFinished': () => ok({ removed: 0 }),
+      'uploads.retryFailed': () => ok({ uploads: 0, folders: 0 }),
       'orphans.list': () => ok(options.orphans ?? []),
       'orphans.adopt': () => ok({ id: 'adopted-1', partsVerified: 1 }),
     };
