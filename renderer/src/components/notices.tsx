@@ -32,7 +32,8 @@ export function currentNoticeText(notice: Notice, upload: UploadView | undefined
     case 'missing':
       return upload.state === 'missing' ? readableMessage(notice.message) : null;
     case 'restarted':
-      return isUnfinished(upload.state) ? readableMessage(notice.message) : null;
+      // Something that happened, not a state: still true once the upload finished (its row keeps the badge too).
+      return readableMessage(notice.message);
   }
 }
 

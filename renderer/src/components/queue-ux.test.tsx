@@ -22,6 +22,7 @@ describe('queue rows', () => {
     expect(within(rowOf('w')).getByTestId('row-state').textContent).toBe('Waiting');
     expect(within(rowOf('w')).queryByTestId('row-speed')).toBeNull();
     expect(within(rowOf('u')).getByTestId('row-state').textContent).toBe('Uploading');
+    expect(screen.getByTestId('totals').textContent).toContain('1 uploading');
   });
 
   it('shows confirmed bytes as the progress and the part on the way as its own lighter bar', async () => {
@@ -103,6 +104,7 @@ describe('queue rows', () => {
     await renderApp(bridge);
     const row = rowOf('x');
     expect(within(row).getByTestId('row-conflict').textContent).toContain(`last modified ${localTime(Date.parse('2026-12-01T08:00:00.000Z'))}`);
+    expect(within(row).getByTestId('row-state').textContent).toBe('Your choice');
     expect(within(row).getByTestId('exists-skip').className).toContain('button--primary');
     expect(within(row).getByTestId('exists-overwrite').className).toContain('button--danger');
     fireEvent.click(within(row).getByTestId('exists-overwrite'));

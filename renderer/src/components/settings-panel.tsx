@@ -7,6 +7,7 @@ import type { Settings } from '../../../shared/ipc-contract.ts';
 import { fieldErrors, parseNumber } from '../lib/field-errors.ts';
 import type { FieldErrors } from '../lib/field-errors.ts';
 import { useActions, useHoist } from '../state/hoist-context.tsx';
+import { BrowserNotificationsField } from './browser-notifications.tsx';
 import { FormField } from './form-field.tsx';
 
 type NumberKey = 'partSizeMiB' | 'concurrency' | 'bandwidthLimitKiBps' | 'expiryWarningHours';
@@ -137,6 +138,7 @@ export function SettingsPanel() {
           <input type="checkbox" data-testid="settings-notifications" checked={shown.notifications} onChange={(e) => update({ notifications: e.target.checked })} />
           Notifications when uploads finish or fail
         </label>
+        {headless && <BrowserNotificationsField enabled={shown.notifications} />}
         <div className="form-actions">
           <button type="submit" className="button button--primary" data-testid="settings-save" disabled={saving}>
             Save settings

@@ -46,8 +46,10 @@ export function stateLabel(state: UploadViewState): string {
  * flight and nothing moving is waiting (for a part slot other uploads hold, or
  * for the server), not "Uploading 0 B/s".
  */
-export function uploadLabel(upload: Pick<UploadView, 'state' | 'partsInFlight' | 'speed'>): string {
+export function uploadLabel(upload: Pick<UploadView, 'state' | 'partsInFlight' | 'speed' | 'conflictOver'>): string {
   if (isWaiting(upload)) return 'Waiting';
+  // The file did not change: an object at its key waits for the user's word.
+  if (upload.state === 'conflict' && upload.conflictOver === 'object') return 'Your choice';
   return STATE_LABELS[upload.state];
 }
 

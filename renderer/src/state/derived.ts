@@ -2,7 +2,7 @@
 // 10,000 rows and ~10 updates a second as long as each step is cheap;
 // components memoise on the uploads map.
 import type { FolderView, UploadView } from '../../../shared/ipc-contract.ts';
-import { isUnfinished } from '../lib/format.ts';
+import { isUnfinished, isWaiting } from '../lib/format.ts';
 import { folderFigures } from '../lib/folder-format.ts';
 
 export interface QueueTotals {
@@ -23,7 +23,8 @@ export function queueTotals(uploads: ReadonlyMap<string, UploadView>, folders: R
   const totals: QueueTotals = { count: 0, unfinished: 0, failed: 0, active: 0, pausable: 0, resumable: 0, bytesDone: 0, bytesTotal: 0, speed: 0 };
   for (const upload of uploads.values()) {
     totals.count += 1;
-    if (upload.state === 'uploading') totals.active += 1;
+    // One holding an upload slot while every part slot is taken is waiting, not uploading.
+    if (upload.state === 'uploading' && !isWaiting(upload)) totals.active += 1;
     if (upload.state === 'failed') totals.failed += 1;
     if (upload.state === 'uploading' || upload.state === 'queued') totals.pausable += 1;
     if (upload.state === 'paused' || upload.state === 'failed') totals.resumable += 1;

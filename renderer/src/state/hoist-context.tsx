@@ -9,6 +9,7 @@ import type { HoistActions } from './hoist-actions.ts';
 import { createHoistStore } from './hoist-store.ts';
 import type { HoistState, HoistStore } from './hoist-store.ts';
 import { startSync } from './sync.ts';
+import { startWebNotifications } from './web-notifications.ts';
 
 interface HoistContextValue {
   bridge: HoistBridge;
@@ -29,6 +30,7 @@ export function HoistProvider({ bridge, store, children }: { bridge: HoistBridge
   // tests', the benchmark's) even has the queue in that first frame instead of
   // "Loading…".
   useLayoutEffect(() => startSync(value.bridge, value.store, value.actions), [value]);
+  useLayoutEffect(() => startWebNotifications(value.bridge, value.store), [value]);
   return <HoistContext.Provider value={value}>{children}</HoistContext.Provider>;
 }
 
