@@ -167,6 +167,6 @@ describe('target choice', () => {
     );
     const options = within(screen.getByTestId('target-select')).getAllByRole('option').map((option) => option.textContent);
     expect(options).toEqual(['Backups — s3://my-bucket/backups/ on s3.one.example', 'Backups — s3://my-bucket/backups/ on s3.two.example:9000']);
-    expect(screen.getAllByTestId('target-host').map((host) => host.textContent)).toEqual(['on s3.one.example · us-east-1', 'on s3.two.example:9000 · us-east-1']);
+    expect(screen.getAllByTestId('target-host').map((host) => host.textContent)).toEqual(['on https://s3.one.example · us-east-1', 'on https://s3.two.example:9000 · us-east-1']);
   });
 });

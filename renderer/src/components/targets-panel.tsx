@@ -88,8 +88,8 @@ function TargetItem({ target, onEdit, onRemove }: { target: TargetView; onEdit: 
         <span className="target-item__where" title={where} data-testid="target-where">
           s3://{target.bucket}/{target.keyPrefix}
         </span>
-        <span className="target-item__where" title={where} data-testid="target-host">
-          on {hostOf(target.endpoint)} · {target.region}
+        <span className="target-item__where target-item__where--full" title={where} data-testid="target-host">
+          on {target.endpoint || hostOf(target.endpoint)} · {target.region}
         </span>
         <span className="target-item__meta" title={meta}>
           {meta}
