@@ -67,6 +67,18 @@ describe('queue rows', () => {
     expect(within(filter).getByTestId('queue-filter-done').getAttribute('aria-checked')).toBe('true');
   });
 
+  it('scrolls back to the top when a new row arrives there', async () => {
+    const uploads = Array.from({ length: 50 }, (_, i) => makeUpload({ id: `u${i}`, startedAt: new Date(Date.UTC(2030, 0, 1, 0, i)).toISOString() }));
+    const bridge = new FakeBridge({ uploads });
+    await renderApp(bridge);
+    const list = screen.getByRole('list', { name: 'Uploads' });
+    list.scrollTop = 3000;
+    fireEvent.scroll(list);
+    bridge.emit('uploads.changed', { uploads: [makeUpload({ id: 'fresh', startedAt: '2030-01-02T00:00:00.000Z' })] });
+    expect(list.scrollTop).toBe(0);
+    expect(rowIds()[0]).toBe('fresh');
+  });
+
   it('shows a conflict in full, sizes in binary units and times in the user’s locale, the cheaper choice first and Cancel as destructive', async () => {
     const conflict = '/data/a.bin changed since the upload started (size 314572800 → 315621376, modification time 2026-12-03T10:00:00.000Z → 2026-12-03T11:30:00.000Z); its parts will not be mixed';
     await renderApp(new FakeBridge({ uploads: [makeUpload({ id: 'c', state: 'conflict', conflict, partsDone: 4 })] }));

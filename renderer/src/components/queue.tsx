@@ -110,6 +110,8 @@ export function Queue() {
           label="Uploads"
           count={entries.length}
           rowHeight={uniform ? ROW_HEIGHT : heightOf}
+          // A row added goes on top (newest first): the list scrolls there so it is seen.
+          topKey={entries[0] ? `${entries[0].kind}:${entries[0].id}` : ''}
           rowKey={(index) => {
             const entry = entries[index];
             return entry ? `${entry.kind}:${entry.id}` : `missing-${index}`;

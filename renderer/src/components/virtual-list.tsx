@@ -71,14 +71,25 @@ export interface VirtualListProps {
   renderRow: (index: number) => ReactNode;
   label: string;
   className?: string;
+  /** When this changes (a new first row), the list scrolls back to its top so that row is in view. */
+  topKey?: string;
 }
 
-export function VirtualList({ count, rowHeight, overscan = 6, rowKey, renderRow, label, className }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, overscan = 6, rowKey, renderRow, label, className, topKey }: VirtualListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   // The first row in view, not the raw scrollTop: scrolling within a row then
   // sets the same value and React skips the render.
   const [firstRow, setFirstRow] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(0);
+  const shownTopKey = useRef(topKey);
+  useLayoutEffect(() => {
+    if (shownTopKey.current === topKey) return;
+    shownTopKey.current = topKey;
+    if (!scroller.current || scroller.current.scrollTop === 0) return;
+    scroller.current.scrollTop = 0;
+    // The scroll event comes later (or never, off a real layout): the rows in view change now.
+    setFirstRow(0);
+  }, [topKey]);
 
   useLayoutEffect(() => {
     const element = scroller.current;
