@@ -103,7 +103,7 @@ describe('S3ObjectStore against a real server', () => {
       .update(Buffer.concat([createHash('md5').update(part1).digest(), createHash('md5').update(part2).digest()]))
       .digest('hex')}-2`;
     const head = await store.headObject(location);
-    expect(head).toEqual({ size: part1.length + part2.length, etag: expect.any(String) });
+    expect(head).toEqual({ size: part1.length + part2.length, etag: expect.any(String), lastModified: expect.any(Number) });
     expect(unquoteEtag(head?.etag)).toBe(expectedEtag);
 
     const bytes = await getBytes(location);
@@ -216,7 +216,7 @@ describe('S3ObjectStore against a real server', () => {
     const { etag } = await store.putObject(location, empty, { md5Base64: md5Base64(empty) }, { onBytesSent: (count) => sent.push(count) });
     expect(unquoteEtag(etag)).toBe(md5Hex(empty));
     expect(sent.reduce((sum, count) => sum + count, 0)).toBe(0);
-    expect(await store.headObject(location)).toEqual({ size: 0, etag: expect.any(String) });
+    expect(await store.headObject(location)).toEqual({ size: 0, etag: expect.any(String), lastModified: expect.any(Number) });
     expect((await getBytes(location)).length).toBe(0);
   });
 
