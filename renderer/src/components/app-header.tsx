@@ -26,6 +26,7 @@ export function AppHeader() {
               {totals.unfinished - totals.failed} of {totals.count} unfinished
             </span>
             <span>{totals.active} uploading</span>
+            {totals.retrying > 0 && <span data-testid="totals-retrying">{totals.retrying} retrying</span>}
             {totals.failed > 0 && (
               <span className="app-header__failed" data-testid="totals-failed">
                 {totals.failed} failed

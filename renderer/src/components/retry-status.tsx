@@ -1,13 +1,8 @@
 // What an upload that is retrying waits for: "Retrying in 12 s: connection
 // refused by 127.0.0.1:7482, attempt 3 of 10", counting down by itself, in
 // place of a "Queued" or "Uploading" that would hide the failure.
-import type { RetryingView, UploadView } from '../../../shared/ipc-contract.ts';
+import type { RetryingView } from '../../../shared/ipc-contract.ts';
 import { useNow } from '../lib/use-now.ts';
-
-/** The retry a row should show: only while the upload is still meant to run. */
-export function retryOf(upload: UploadView): RetryingView | undefined {
-  return (upload.state === 'queued' || upload.state === 'uploading') && upload.retrying ? upload.retrying : undefined;
-}
 
 export function retryText(retrying: RetryingView, nowMs: number): string {
   const seconds = Math.ceil((Date.parse(retrying.at) - nowMs) / 1000);

@@ -14,11 +14,12 @@ import {
   percentDone,
   readableMessage,
   relativeTime,
+  retryOf,
   s3Url,
   uploadLabel,
 } from '../lib/format.ts';
 import { ProgressBar } from './progress-bar.tsx';
-import { RetryStatus, retryOf } from './retry-status.tsx';
+import { RetryStatus } from './retry-status.tsx';
 import { RowActions } from './row-actions.tsx';
 
 export interface UploadRowProps {

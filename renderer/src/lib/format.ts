@@ -1,5 +1,5 @@
 // Display helpers for the queue.
-import type { UploadView, UploadViewState } from '../../../shared/ipc-contract.ts';
+import type { RetryingView, UploadView, UploadViewState } from '../../../shared/ipc-contract.ts';
 
 import { formatBytes, formatDuration } from '../../../shared/domain/units.ts';
 
@@ -149,4 +149,9 @@ export function cleanMessage(message: string): string {
   const text = lines.length > 600 ? `${lines.slice(0, 600)}…` : lines;
   if (!text) return 'Something went wrong.';
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The retry a row should show: only while the upload is still meant to run. */
+export function retryOf(upload: Pick<UploadView, 'state' | 'retrying'>): RetryingView | undefined {
+  return (upload.state === 'queued' || upload.state === 'uploading') && upload.retrying ? upload.retrying : undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeUpload } from '../test/fake-bridge.ts';
-import { expiringWithin } from './derived.ts';
+import { expiringWithin, queueTotals } from './derived.ts';
 
 const HOUR = 3600_000;
 const NOW = Date.parse('2030-01-01T00:00:00.000Z');
@@ -29,5 +29,20 @@ describe('expiringWithin', () => {
     expect(expiringWithin(byId(renewed), 24, NOW).count).toBe(0);
     // And the first object still answers with its own expiry.
     expect(expiringWithin(byId(first), 24, NOW).soonest).toBe(first);
+  });
+});
+
+describe('queueTotals', () => {
+  it('counts an upload waiting out a failure as retrying, not uploading', () => {
+    const retrying = { at: at(NOW + 12_000), cause: 'connection refused by 127.0.0.1:7482', attempt: 3, of: 10 };
+    const totals = queueTotals(
+      byId(
+        makeUpload({ id: 'sending', state: 'uploading', partsInFlight: 1, speed: 1000 }),
+        makeUpload({ id: 'retrying', state: 'uploading', partsInFlight: 1, speed: 0, retrying }),
+        makeUpload({ id: 'queued-retrying', state: 'queued', retrying }),
+        makeUpload({ id: 'failed', state: 'failed', retrying }),
+      ),
+    );
+    expect({ active: totals.active, retrying: totals.retrying, failed: totals.failed }).toEqual({ active: 1, retrying: 2, failed: 1 });
   });
 });

@@ -2,7 +2,7 @@
 // 10,000 rows and ~10 updates a second as long as each step is cheap;
 // components memoise on the uploads map.
 import type { FolderView, UploadView } from '../../../shared/ipc-contract.ts';
-import { isUnfinished, isWaiting } from '../lib/format.ts';
+import { isUnfinished, isWaiting, retryOf } from '../lib/format.ts';
 import { folderFigures } from '../lib/folder-format.ts';
 
 export interface QueueTotals {
@@ -10,7 +10,10 @@ export interface QueueTotals {
   unfinished: number;
   /** Failed uploads and folders ("Retry all failed"); a missing file is counted apart: retrying waits for the file. */
   failed: number;
+  /** Sending now: uploading with bytes moving or a part on the wire. */
   active: number;
+  /** Waiting out a failure before trying again ("Retrying in 12 s: …" on the row): not uploading. */
+  retrying: number;
   pausable: number;
   resumable: number;
   bytesDone: number;
@@ -20,11 +23,12 @@ export interface QueueTotals {
 
 /** Uploads and folder rows together: a folder counts as one entry, with all its bytes. */
 export function queueTotals(uploads: ReadonlyMap<string, UploadView>, folders: ReadonlyMap<string, FolderView> = new Map()): QueueTotals {
-  const totals: QueueTotals = { count: 0, unfinished: 0, failed: 0, active: 0, pausable: 0, resumable: 0, bytesDone: 0, bytesTotal: 0, speed: 0 };
+  const totals: QueueTotals = { count: 0, unfinished: 0, failed: 0, active: 0, retrying: 0, pausable: 0, resumable: 0, bytesDone: 0, bytesTotal: 0, speed: 0 };
   for (const upload of uploads.values()) {
     totals.count += 1;
     // One holding an upload slot while every part slot is taken is waiting, not uploading.
-    if (upload.state === 'uploading' && !isWaiting(upload)) totals.active += 1;
+    if (retryOf(upload)) totals.retrying += 1;
+    else if (upload.state === 'uploading' && !isWaiting(upload)) totals.active += 1;
     if (upload.state === 'failed') totals.failed += 1;
     if (upload.state === 'uploading' || upload.state === 'queued') totals.pausable += 1;
     if (upload.state === 'paused' || upload.state === 'failed') totals.resumable += 1;
