@@ -39,7 +39,7 @@ function sentParts(uploadId: string): number[] {
     .map((call) => call.partNumber as number);
 }
 
-describe('UploadEngine.reuseUnchangedParts', () => {
+describe('UploadEngine.resolveConflict 'reuse'', () => {
   it('a file that grew keeps its full parts and sends the old partial last part again plus the new ones', async () => {
     const engine = f.newEngine();
     const upload = await allPartsSent(engine);
@@ -50,7 +50,7 @@ describe('UploadEngine.reuseUnchangedParts', () => {
     const oldParts = f.store.listParts(upload.id);
     const sentBefore = sentParts(upload.uploadId).length;
 
-    const record = await engine.reuseUnchangedParts(upload.id);
+    const record = await engine.resolveConflict(upload.id, 'reuse');
 
     expect(record).toMatchObject({ state: 'queued', conflict: null, lastError: null, uploadId: upload.uploadId, size: newContent.length, partSize: PART });
     expect(f.s3.callsOf('abortMultipartUpload')).toEqual([]);
@@ -107,7 +107,7 @@ describe('UploadEngine.reuseUnchangedParts', () => {
     writeFileSync(upload.path, newContent);
     await toConflict(engine, upload.id);
 
-    await engine.reuseUnchangedParts(upload.id);
+    await engine.resolveConflict(upload.id, 'reuse');
 
     expect(partStates(upload.id)).toEqual([
       [1, PART, 'done'],
@@ -129,7 +129,7 @@ describe('UploadEngine.reuseUnchangedParts', () => {
     writeFileSync(upload.path, newContent);
     await toConflict(engine, upload.id);
 
-    const record = await engine.reuseUnchangedParts(upload.id);
+    const record = await engine.resolveConflict(upload.id, 'reuse');
 
     expect(record?.uploadId).toBe(upload.uploadId);
     expect(partStates(upload.id).every(([, , state]) => state === 'pending')).toBe(true);
@@ -145,7 +145,7 @@ describe('UploadEngine.reuseUnchangedParts', () => {
     writeFileSync(upload.path, newContent);
     await toConflict(engine, upload.id);
 
-    const record = await engine.reuseUnchangedParts(upload.id);
+    const record = await engine.resolveConflict(upload.id, 'reuse');
 
     expect(record).toMatchObject({ singlePut: true, uploadId: null });
     expect(f.s3.callsOf('abortMultipartUpload')).toEqual([{ op: 'abortMultipartUpload', uploadId: upload.uploadId }]);
@@ -159,7 +159,7 @@ describe('UploadEngine.reuseUnchangedParts', () => {
     const grown = randomBytes(MiB);
     appendFileSync(upload.path, grown);
     await toConflict(engine, upload.id);
-    await engine.reuseUnchangedParts(upload.id);
+    await engine.resolveConflict(upload.id, 'reuse');
     f.s3.uploads.get(upload.uploadId)?.parts.delete(1);
 
     const result = await engine.run(upload.id);
@@ -171,7 +171,7 @@ describe('UploadEngine.reuseUnchangedParts', () => {
   it('refuses an upload without a conflict and leaves it as it was', async () => {
     const engine = f.newEngine();
     const upload = await allPartsSent(engine);
-    await expect(engine.reuseUnchangedParts(upload.id)).rejects.toThrow(/no conflict/);
+    await expect(engine.resolveConflict(upload.id, 'reuse')).rejects.toThrow(/no conflict/);
     expect(partStates(upload.id).every(([, , state]) => state === 'done')).toBe(true);
     expect(f.s3.getObject(LOCATION)).toBeUndefined();
   });

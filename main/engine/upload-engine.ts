@@ -3,14 +3,14 @@ import type { AddedUpload } from './changes/add-upload.ts';
 import type { ConflictChoice, UploadView } from '../../shared/ipc-contract.ts';
 import { adoptFromServer } from './server/adopt-from-server.ts';
 import type { AdoptOutcome } from './server/adopt-from-server.ts';
-import { abortOnServer, restartWithNewSource } from './changes/conflict-restart.ts';
-import { reuseUnchangedParts } from './changes/conflict-reuse.ts';
-import { agreeToReplace } from './server/key-guard.ts';
+import { abortOnServer } from './changes/conflict-restart.ts';
+import { resolveConflict } from './changes/resolve-conflict.ts';
+import type { ConflictHost } from './changes/resolve-conflict.ts';
 import { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 import type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult, SendingShare } from './engine-options.ts';
 import { CapabilityCache } from './capabilities/capability-cache.ts';
 import { EngineEvents } from './engine-events.ts';
-import { SourceError, StateStoreFullError, StoppedError } from './errors.ts';
+import { SourceError, StoppedError } from './errors.ts';
 import { ObjectStoreCache } from './capabilities/object-store-cache.ts';
 import type { ByteSource } from './ports/byte-source.ts';
 import type { ObjectStore } from './ports/object-store.ts';
@@ -26,6 +26,7 @@ import { inlineHasher } from './sending/part-digest.ts';
 import { installTestHooks } from './test-hooks/test-hooks.ts';
 import { snapshotUploads } from './build-snapshot.ts';
 import { failedForGood } from './run-end.ts';
+import { pruneFinished } from './prune-history.ts';
 
 export { DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPIRY_MS } from './engine-options.ts';
 export type { AddUploadRequest, EngineDeps, EngineEvent, EngineOptions, RunResult } from './engine-options.ts';
@@ -161,36 +162,19 @@ export class UploadEngine {
     this.emit({ type: 'removed', ids: [id] });
   }
 
-  /**
-   * The user's answer to a changed source. 'cancel' is cancel(). 'restart'
-   * aborts the old multipart upload, plans the new version of the file and
-   * returns the updated record, queued: the caller runs it. 'reuse' is
-   * reuseUnchangedParts().
-   */
-  async resolveConflict(id: string, choice: ConflictChoice): Promise<UploadRecord | undefined> {
-    if (choice === 'cancel') {
-      await this.cancel(id);
-      return undefined;
-    }
-    if (this.running.has(id)) throw new Error(`upload ${id} is running; it has no conflict to resolve`);
-    const upload = this.deps.store.getUpload(id);
-    if (!upload) throw new Error(`no upload with id ${id}`);
-    if (upload.conflict === null) throw new Error(`upload ${id} has no conflict to resolve`);
-    if (upload.foreignObject !== null) {
-      this.markDirty(id);
-      return agreeToReplace(this.deps.store, upload);
-    }
-    const deps = { store: this.deps.store, source: this.sourceFor(upload.sourceKind), objects: this.objectStoreFor(upload), clock: this.deps.clock, retryPolicy: this.options.retryPolicy };
-    try {
-      return await (choice === 'reuse' ? reuseUnchangedParts(deps, upload) : restartWithNewSource(deps, upload));
-    } finally {
-      this.markDirty(id);
-    }
-  }
-
-  /** Settles a conflict keeping the parts whose bytes the new version still has (see changes/conflict-reuse.ts): resolveConflict 'reuse'. */
-  reuseUnchangedParts(id: string): Promise<UploadRecord | undefined> {
-    return this.resolveConflict(id, 'reuse');
+  /** The user's answer to a changed source, or to another writer's object at the key (see changes/resolve-conflict.ts). */
+  resolveConflict(id: string, choice: ConflictChoice): Promise<UploadRecord | undefined> {
+    const host: ConflictHost = {
+      store: this.deps.store,
+      clock: this.deps.clock,
+      retryPolicy: this.options.retryPolicy,
+      isRunning: (running) => this.running.has(running),
+      sourceFor: (kind) => this.sourceFor(kind),
+      objectStoreFor: (upload) => this.objectStoreFor(upload),
+      cancel: (cancelled) => this.cancel(cancelled),
+      markDirty: (dirty) => this.markDirty(dirty),
+    };
+    return resolveConflict(host, id, choice);
   }
 
   /** Takes effect as parts finish: parts in flight are never cut to shrink. */
@@ -236,14 +220,7 @@ export class UploadEngine {
 
   /** Removes finished uploads older than the retention period; returns how many. */
   pruneHistory(): number {
-    let ids: string[];
-    try {
-      ids = this.deps.store.pruneFinished(this.deps.clock.now() - this.options.retentionMs);
-    } catch (error) {
-      // Housekeeping: on a full disk it waits for the next start rather than stopping this one.
-      if (error instanceof StateStoreFullError) return 0;
-      throw error;
-    }
+    const ids = pruneFinished(this.deps.store, this.deps.clock.now() - this.options.retentionMs);
     if (ids.length > 0) this.emit({ type: 'removed', ids });
     return ids.length;
   }
