@@ -2,21 +2,11 @@
 // target field by field, a row whose requests are refused says it is retrying
 // and why (not "Queued"/"Uploading"), and an upload that sent nothing follows
 // the fixed target.
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileDigest, makeRandomFile } from '../support/files.ts';
 import { addByPath, expect, expectCompleted, MiB, openUi, prepareApp, rowById, screen, test } from './support/fixtures.ts';
 import { objectDigest } from './support/s3.ts';
-
-/** A port on this machine where nothing listens (taken, then freed). */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { deadPort } from '../support/dead-port.ts';
 
 test('an endpoint that refuses: the row says it is retrying and why; fixing the target in the form sends it there', async ({ page, s3, hoist, workDir }) => {
   const dead = await deadPort();

@@ -1,10 +1,9 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBucket, removeTestBucket, s3Config, testClient } from '../../e2e/support/s3-fixture.ts';
 import { createS3Client, DEFAULT_S3_OPTIONS } from '../s3/s3-client.ts';
 import { S3ObjectStore } from '../s3/s3-object-store.ts';
 import { checkTarget } from './target-check.ts';
+import { deadPort } from '../../e2e/support/dead-port.ts';
 
 // Saving a target tries it against the real server and says which field is wrong.
 
@@ -19,15 +18,6 @@ function store(overrides: { endpoint?: string; secretAccessKey?: string; accessK
     secretAccessKey: overrides.secretAccessKey ?? config.secretAccessKey,
   });
   return new S3ObjectStore(client, target);
-}
-
-/** A port on this machine where nothing listens (taken, then freed). */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(async () => {

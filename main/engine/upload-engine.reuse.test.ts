@@ -39,7 +39,7 @@ function sentParts(uploadId: string): number[] {
     .map((call) => call.partNumber as number);
 }
 
-describe('UploadEngine.resolveConflict 'reuse'', () => {
+describe('UploadEngine.resolveConflict, reuse', () => {
   it('a file that grew keeps its full parts and sends the old partial last part again plus the new ones', async () => {
     const engine = f.newEngine();
     const upload = await allPartsSent(engine);
