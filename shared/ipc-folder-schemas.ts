@@ -4,6 +4,7 @@
  * Part of the IPC contract (ipc-contract.ts re-exports them).
  */
 import { z } from 'zod';
+import { RetryingSchema } from './ipc-upload-schemas.ts';
 
 /**
  * A folder sent as one object per file: one row of the queue for the whole
@@ -74,6 +75,8 @@ export const FolderViewSchema = z.object({
   /** Bytes per second while running, 0 otherwise. */
   speed: z.number().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
+  /** Waiting to try one of the folder's own requests again ("Retrying in 12 s: …" instead of "Uploading"). */
+  retrying: RetryingSchema.nullable().optional(),
 });
 export type FolderView = z.infer<typeof FolderViewSchema>;
 

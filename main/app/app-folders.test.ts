@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { EventPayload, FolderView } from '../../shared/ipc-contract.ts';
 import { MiB, TARGET, useEngineFixture } from '../engine/testing/engine-fixture.ts';
+import { retryableFailure } from '../engine/testing/memory-object-store.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
 import { newTestApp } from './testing/test-app.ts';
 
@@ -178,5 +179,28 @@ describe('folders in the app', () => {
     await untilState(app, id, 'paused');
     expect((await app.dispatch('uploads.resumeAll', {})).ok).toBe(true);
     await untilState(app, id, 'completed');
+  });
+
+  it('shows a folder waiting to try a failed request again as retrying, at once, and clears it when the next attempt is answered', async () => {
+    const { app, events } = await newApp();
+    const root = makeFolder('flaky');
+    // The folder's own listing fails twice (the fixture's engine retries 3 times, 1-2 ms apart: far quicker than the half-second poll).
+    fixture.s3.failNext('listMultipartUploads', retryableFailure('ServiceUnavailable', 503), { times: 2 });
+
+    const id = await added(app, root);
+    await untilState(app, id, 'completed');
+
+    const waits = folderEvents(events)
+      .filter((row) => row.id === id)
+      .map((row) => row.retrying ?? null);
+    const cause = 'temporary server error (injected ServiceUnavailable)';
+    expect(waits.filter((wait) => wait !== null)).toEqual([
+      { at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown, cause, attempt: 1, of: 3 },
+      { at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown, cause, attempt: 2, of: 3 },
+    ]);
+    // Shown while it waited, then gone: the row after the second wait says nothing of retrying.
+    expect(waits.indexOf(null, waits.findLastIndex((wait) => wait !== null))).toBeGreaterThan(0);
+    expect(waits.at(-1)).toBeNull();
+    expect(app.folders.view(id)?.retrying).toBeNull();
   });
 });

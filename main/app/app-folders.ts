@@ -49,7 +49,10 @@ export class AppFolders {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
-  constructor(private readonly deps: AppFoldersDeps) {}
+  constructor(private readonly deps: AppFoldersDeps) {
+    // A folder starting or ending a wait before retrying is shown at once, not at the next poll.
+    deps.folders.onRetryChange((id) => this.watch(id));
+  }
 
   get engine(): FolderUploads {
     return this.deps.folders;
@@ -178,7 +181,8 @@ export class AppFolders {
     const bytesInFlight = this.live.inFlight(id, (relPath) => store.getFolderFile(id, relPath)?.state === 'sending');
     if (!running) this.live.stopped(id);
     const speed = running ? this.live.speed(id, (this.deps.now ?? Date.now)(), totals.done.bytes + bytesInFlight) : 0;
-    return buildFolderView(folder, totals, { running, bytesInFlight, bytesSent: this.deps.folders.bytesSent(id), speed });
+    const retrying = running ? this.deps.folders.retrying(id) : undefined;
+    return buildFolderView(folder, totals, { running, bytesInFlight, bytesSent: this.deps.folders.bytesSent(id), speed, retrying });
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { FolderFileViewState, FolderView, FolderViewState } from '../../shared/ipc-contract.ts';
+import type { RetryWait } from '../engine/sending/retry-watch.ts';
 import type { FolderFileState, FolderRecord, FolderState, FolderTotals } from '../engine/ports/folder-store.ts';
 
 /*
@@ -20,6 +21,8 @@ export interface FolderLive {
   bytesInFlight: number;
   bytesSent: number;
   speed: number;
+  /** The wait before the folder's next attempt at a failed request, if any. */
+  retrying?: RetryWait | undefined;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -51,6 +54,7 @@ export function buildFolderView(folder: FolderRecord, totals: FolderTotals, live
     bytesSent: live.bytesSent,
     speed,
     etaSeconds: folder.state === 'completed' ? 0 : !walking && speed > 0 ? left / speed : null,
+    retrying: live.retrying ? { at: new Date(live.retrying.atMs).toISOString(), cause: live.retrying.cause, attempt: live.retrying.attempt, of: live.retrying.of } : null,
   };
 }
 

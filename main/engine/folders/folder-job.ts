@@ -8,7 +8,9 @@ import type { FolderLister } from '../ports/folder-lister.ts';
 import type { FolderRecord, FolderStore, FolderTotals } from '../ports/folder-store.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { CapabilityStore } from '../ports/state-store.ts';
-import { RetryBudget, withRetries } from '../sending/retry-budget.ts';
+import { RetryBudget } from '../sending/retry-budget.ts';
+import { RetryWatch } from '../sending/retry-watch.ts';
+import type { RetryWait } from '../sending/retry-watch.ts';
 import { FolderJournal } from './folder-journal.ts';
 import { ListingCursor } from './listing-cursor.ts';
 import { reconcileInterrupted } from './folder-reconcile.ts';
@@ -28,6 +30,8 @@ export interface FolderJobDeps {
   runUpload: (id: string) => Promise<RunResult>;
   onProgress: (bytes: number) => void;
   log: (message: string) => void;
+  /** One of the folder's own requests (listings, small files) began or ended a wait before trying again. */
+  onRetrying?: (wait: RetryWait | undefined) => void;
 }
 
 export interface FolderResult {
@@ -51,8 +55,8 @@ export async function runFolderJob(deps: FolderJobDeps, folder: FolderRecord, op
   const { folders } = deps;
   const result: FolderResult = { id: folder.id, outcome: 'failed', error: null, totals: folders.folderTotals(folder.id), walk: { added: [], changedAfterSending: [] }, interrupted: { confirmed: 0, resent: 0 } };
   const budget = new RetryBudget(deps.share.retryPolicy);
-  const retry = <T>(attempt: () => Promise<T>, what: string) =>
-    withRetries(attempt, budget, deps.clock, signal, (failure, delay) => deps.log(`${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`));
+  const retries: RetryWatch = new RetryWatch({ budget, policy: deps.share.retryPolicy, clock: deps.clock, log: deps.log, onChange: () => deps.onRetrying?.(retries.current) });
+  const retry = <T>(attempt: () => Promise<T>, what: string) => retries.run(attempt, signal, what);
   try {
     folders.setFolderState(folder.id, folder.walkedAt === null ? 'walking' : 'sending');
     const unfinished = await retry(() => deps.objects.listMultipartUploads(folder.bucket, folder.prefix, signal), 'ListMultipartUploads');

@@ -8,7 +8,8 @@ import { FileSource } from '../../source/file-source.ts';
 import { SqliteFolderStore } from '../../store/sqlite-folder-store.ts';
 import { SqliteStateStore } from '../../store/sqlite-state-store.ts';
 import { LOCATION, MiB, TARGET, useEngineFixture } from '../testing/engine-fixture.ts';
-import { RGW_LIKE } from '../testing/memory-object-store.ts';
+import { RGW_LIKE, retryableFailure } from '../testing/memory-object-store.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { UploadEngine } from '../upload-engine.ts';
 import { FolderUploads } from './folder-uploads.ts';
 
@@ -17,14 +18,14 @@ import { FolderUploads } from './folder-uploads.ts';
 
 const f = useEngineFixture();
 
-function folderUploads(engine: UploadEngine, store = f.store): FolderUploads {
+function folderUploads(engine: UploadEngine, store = f.store, clock: Clock = { now: () => Date.now(), sleep: async () => undefined }): FolderUploads {
   return new FolderUploads({
     engine,
     folders: new SqliteFolderStore(store.database),
     capabilities: store,
     lister: localFolderLister,
     source: new FileSource(),
-    clock: { now: () => Date.now(), sleep: async () => undefined },
+    clock,
     log: () => undefined,
   });
 }
@@ -179,5 +180,35 @@ describe('FolderUploads', () => {
     held.release();
     expect((await folders.run(folder.id)).outcome).toBe('completed');
     for (const [relPath, content] of files) f.expectObjectEquals(content, `up/${relPath}`);
+  });
+
+  it('keeps the wait before the folder tries a failed request of its own again, tells of it, and clears it once answered', async () => {
+    const { root } = makeFolder(2);
+    // The clock holds the wait until the test has looked at it.
+    let wake = (): void => undefined;
+    let sleptFor = (_ms: number): void => undefined;
+    const slept = new Promise<number>((resolve) => (sleptFor = resolve));
+    const clock: Clock = {
+      now: () => 1_000,
+      sleep: (ms) => {
+        sleptFor(ms);
+        return new Promise<void>((resolve) => (wake = resolve));
+      },
+    };
+    const uploads = folderUploads(f.newEngine(), f.store, clock);
+    const told: string[] = [];
+    uploads.onRetryChange((id) => told.push(id));
+    const { folder } = await uploads.addFolder(request(root));
+    f.s3.failNext('listMultipartUploads', retryableFailure('ServiceUnavailable', 503));
+
+    const run = uploads.run(folder.id);
+    const delay = await slept;
+    expect(uploads.retrying(folder.id)).toEqual({ atMs: 1_000 + delay, cause: 'temporary server error (injected ServiceUnavailable)', attempt: 1, of: 3 });
+    expect(told).toEqual([folder.id]);
+
+    wake();
+    expect((await run).outcome).toBe('completed');
+    expect(uploads.retrying(folder.id)).toBeUndefined();
+    expect(told).toEqual([folder.id, folder.id]);
   });
 });

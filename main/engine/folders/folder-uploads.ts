@@ -14,6 +14,7 @@ import { settleDifferingFiles } from './differing-files.ts';
 import type { DifferingChoice } from './differing-files.ts';
 import { runFolderJob } from './folder-job.ts';
 import type { FolderResult } from './folder-job.ts';
+import type { RetryWait } from '../sending/retry-watch.ts';
 
 export type { FolderResult } from './folder-job.ts';
 export type { DifferingChoice } from './differing-files.ts';
@@ -52,6 +53,9 @@ export type FolderChangeChoice = 'fail' | 'restart' | 'reuse';
 export class FolderUploads {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<FolderResult> }>();
   private readonly sent = new Map<string, number>();
+  /** The wait before a running folder's next attempt at a failed request, by folder id. */
+  private readonly waits = new Map<string, RetryWait>();
+  private readonly retryListeners = new Set<(id: string) => void>();
 
   constructor(private readonly deps: FolderUploadsDeps) {}
 
@@ -107,11 +111,15 @@ export class FolderUploads {
         },
         onProgress: (bytes) => this.sent.set(id, (this.sent.get(id) ?? 0) + bytes),
         log: (message) => this.deps.log(id, message),
+        onRetrying: (wait) => this.retryChanged(id, wait),
       },
       folder,
       { resendChanged: onChange !== 'fail' },
       controller.signal,
-    ).finally(() => this.running.delete(id));
+    ).finally(() => {
+      this.running.delete(id);
+      if (this.waits.has(id)) this.retryChanged(id, undefined);
+    });
     this.running.set(id, { controller, done });
     return done;
   }
@@ -151,6 +159,16 @@ export class FolderUploads {
     return this.deps.folders.listFolders().map((folder) => ({ folder, totals: this.deps.folders.folderTotals(folder.id), running: this.running.has(folder.id) }));
   }
 
+  /** The retry the running folder waits for, if any: when, why, which of how many. */
+  retrying(id: string): RetryWait | undefined {
+    return this.waits.get(id);
+  }
+
+  /** Calls the listener with the folder's id each time it starts or stops waiting to retry. */
+  onRetryChange(listener: (id: string) => void): void {
+    this.retryListeners.add(listener);
+  }
+
   isRunning(id: string): boolean {
     return this.running.has(id);
   }
@@ -175,6 +193,12 @@ export class FolderUploads {
     await this.pause(id);
     for (const upload of this.childUploads(id)) await this.deps.engine.cancel(upload);
     this.deps.folders.deleteFolder(id);
+  }
+
+  private retryChanged(id: string, wait: RetryWait | undefined): void {
+    if (wait) this.waits.set(id, wait);
+    else this.waits.delete(id);
+    for (const listener of this.retryListeners) listener(id);
   }
 
   /** The upload records of the folder's big files (sent in parts). */

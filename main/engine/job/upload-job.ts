@@ -5,7 +5,9 @@ import type { ObjectLocation, PartRecord, TargetCapabilities, UploadRecord } fro
 import { digestMatches } from '../sending/part-digest.ts';
 import { pumpParts } from '../sending/part-pump.ts';
 import { PartWriter } from '../sending/part-writer.ts';
-import { RetryBudget, throwIfStopped, withRetries } from '../sending/retry-budget.ts';
+import { RetryBudget, throwIfStopped } from '../sending/retry-budget.ts';
+import { RetryWatch } from '../sending/retry-watch.ts';
+import type { RetryWait } from '../sending/retry-watch.ts';
 import { completeUpload, putWholeObject } from './complete-upload.ts';
 import { recoverGoneUpload, rollOverIfDue } from './gone-upload.ts';
 import type { JobContext, JobDeps } from './job-context.ts';
@@ -32,8 +34,8 @@ export class UploadJob implements JobContext {
   readonly killedBefore: boolean;
   private readonly writer: PartWriter;
   private readonly budget: RetryBudget;
-  /** Set while a failed request waits for its next attempt (what the row shows instead of "Uploading"). */
-  private waitingToRetry: { atMs: number; cause: string; attempt: number; of: number } | undefined;
+  /** Runs its requests with retries and knows the wait going on (what the row shows instead of "Uploading"). */
+  private readonly retries: RetryWatch;
   private doneBytes = 0;
   private doneParts = 0;
   private totalParts = 0;
@@ -43,6 +45,7 @@ export class UploadJob implements JobContext {
     readonly deps: JobDeps,
   ) {
     this.budget = new RetryBudget(deps.retryPolicy);
+    this.retries = new RetryWatch({ budget: this.budget, policy: deps.retryPolicy, clock: deps.clock, log: (message) => deps.log(record.id, message), onChange: () => deps.onChange(record.id) });
     this.killedBefore = record.state === 'uploading';
     this.location = { bucket: record.bucket, key: record.key };
     this.writer = new PartWriter({
@@ -118,30 +121,12 @@ export class UploadJob implements JobContext {
   }
 
   retry<T>(attempt: () => Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-    const settled = (): void => {
-      if (this.waitingToRetry === undefined) return;
-      this.waitingToRetry = undefined;
-      this.deps.onChange(this.id);
-    };
-    return withRetries(attempt, this.budget, this.deps.clock, signal, (failure, delay) => {
-      this.deps.log(this.id, `${what}: ${failure.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
-      this.waitingToRetry = { atMs: this.deps.clock.now() + delay, cause: failure.message, attempt: this.budget.retriesInARow, of: this.deps.retryPolicy.maxRetries };
-      this.deps.onChange(this.id);
-    }).then(
-      (value) => {
-        settled();
-        return value;
-      },
-      (error: unknown) => {
-        settled();
-        throw error;
-      },
-    );
+    return this.retries.run(attempt, signal, what);
   }
 
   /** The retry this upload waits for, if any: when, why, which of how many. */
-  retrying(): { atMs: number; cause: string; attempt: number; of: number } | undefined {
-    return this.waitingToRetry;
+  retrying(): RetryWait | undefined {
+    return this.retries.current;
   }
 
   refreshCounts(): PartRecord[] {

@@ -41,6 +41,26 @@ describe('folder rows', () => {
     expect(screen.getByTestId('totals').textContent).toContain('2 of 2 unfinished');
   });
 
+  it('shows a folder waiting out a failure as retrying, not uploading, and the header counts it so until the wait is over', async () => {
+    const retrying = { at: new Date(Date.now() + 12_000).toISOString(), cause: 'connection refused by 127.0.0.1:7482', attempt: 3, of: 10 };
+    const bridge = new FakeBridge({ folders: [makeFolder({ id: 'f1', retrying })] });
+    await renderApp(bridge);
+    const row = folderRow('f1');
+    expect(text(row, 'row-state')).toBe('Retrying');
+    expect(text(row, 'row-retrying')).toMatch(/^Retrying in 1[12] s: connection refused by 127\.0\.0\.1:7482, attempt 3 of 10$/);
+    expect(within(row).queryByTestId('row-speed')).toBeNull();
+    expect(screen.getByTestId('totals').textContent).toContain('0 uploading');
+    expect(text(screen.getByTestId('totals'), 'totals-retrying')).toBe('1 retrying');
+
+    // The next attempt got an answer: uploading again.
+    bridge.emit('folders.changed', { folders: [makeFolder({ id: 'f1', retrying: null })] });
+    await flush();
+    expect(text(folderRow('f1'), 'row-state')).toBe('Uploading');
+    expect(within(folderRow('f1')).queryByTestId('row-retrying')).toBeNull();
+    expect(screen.getByTestId('totals').textContent).toContain('1 uploading');
+    expect(within(screen.getByTestId('totals')).queryByTestId('totals-retrying')).toBeNull();
+  });
+
   it('says what state the folder is in: walking, waiting, paused, completed, failed with why', async () => {
     const bridge = new FakeBridge({ folders: [makeFolder({ id: 'f1', walking: true, state: 'walking', walkedAt: null, etaSeconds: null })] });
     await renderApp(bridge);

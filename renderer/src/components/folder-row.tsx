@@ -4,12 +4,13 @@
 import { memo } from 'react';
 import type { FolderView } from '../../../shared/ipc-contract.ts';
 import { fileName, formatBytes, formatDuration, formatSpeed, percentDone } from '../lib/format.ts';
-import { folderFigures, folderStateLabel, folderTone, formatCount } from '../lib/folder-format.ts';
+import { folderFigures, folderRetryOf, folderStateLabel, folderTone, formatCount } from '../lib/folder-format.ts';
 import type { FolderFigures } from '../lib/folder-format.ts';
 import { useActions } from '../state/hoist-context.tsx';
 import type { FolderFiles } from '../state/folder-slice.ts';
 import { FolderFilesPanel } from './folder-files.tsx';
 import { ProgressBar } from './progress-bar.tsx';
+import { RetryStatus } from './retry-status.tsx';
 
 export interface FolderRowProps {
   folder: FolderView;
@@ -25,6 +26,7 @@ export const FolderRow = memo(function FolderRow({ folder, files }: FolderRowPro
   const percent = folder.state === 'completed' ? 100 : percentDone(figures.bytesDone, figures.bytesTotal);
   const tone = folderTone(figures.state);
   const expanded = files !== undefined;
+  const retrying = folderRetryOf(folder);
 
   return (
     <article
@@ -48,7 +50,7 @@ export const FolderRow = memo(function FolderRow({ folder, files }: FolderRowPro
           {name}
         </span>
         <span className={`state-label state-label--${tone}`} data-testid="row-state">
-          {folderStateLabel(figures.state)}
+          {retrying ? 'Retrying' : folderStateLabel(figures.state)}
         </span>
         <FolderActions folder={folder} figures={figures} />
       </div>
@@ -58,6 +60,7 @@ export const FolderRow = memo(function FolderRow({ folder, files }: FolderRowPro
       <ProgressBar percent={percent} label={`${name}: ${percent}% uploaded`} tone={tone} />
       <div className="upload-row__details">
         <FolderFacts folder={folder} figures={figures} />
+        {retrying && <RetryStatus retrying={retrying} />}
         {figures.differing > 0 && (
           <span id={differsId(folder.id)} className="upload-row__message upload-row__message--conflict" title={differingText(figures.differing)} data-testid="folder-differs">
             {differingText(figures.differing)}
@@ -75,7 +78,8 @@ export const FolderRow = memo(function FolderRow({ folder, files }: FolderRowPro
 });
 
 function FolderFacts({ folder, figures }: { folder: FolderView; figures: FolderFigures }) {
-  const running = folder.running;
+  // Waiting out a failure moves nothing: no speed or time left to show.
+  const running = folder.running && !folderRetryOf(folder);
   return (
     <span className="upload-row__facts">
       <span data-testid="folder-files-count">

@@ -1,5 +1,5 @@
 // Display helpers for folder rows: one line of figures from a folder's totals.
-import type { FolderFileViewState, FolderTotalsView, FolderView } from '../../../shared/ipc-contract.ts';
+import type { FolderFileViewState, FolderTotalsView, FolderView, RetryingView } from '../../../shared/ipc-contract.ts';
 
 /** What a folder row shows as its state; asking: files whose keys hold different objects wait for the user's choice. */
 export type FolderDisplayState = 'walking' | 'uploading' | 'waiting' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'asking';
@@ -69,6 +69,11 @@ const STATE_LABELS: Record<FolderDisplayState, string> = {
   cancelled: 'Cancelled',
   asking: 'Your choice',
 };
+
+/** The wait of a running folder before it tries a failed request again ("Retrying in 12 s: …"), if any. */
+export function folderRetryOf(folder: Pick<FolderView, 'running' | 'retrying'>): RetryingView | undefined {
+  return folder.running && folder.retrying ? folder.retrying : undefined;
+}
 
 export function folderStateLabel(state: FolderDisplayState): string {
   return STATE_LABELS[state];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeUpload } from '../test/fake-bridge.ts';
+import { makeFolder, makeUpload } from '../test/fake-bridge.ts';
 import { expiringWithin, queueTotals } from './derived.ts';
 
 const HOUR = 3600_000;
@@ -44,5 +44,14 @@ describe('queueTotals', () => {
       ),
     );
     expect({ active: totals.active, retrying: totals.retrying, failed: totals.failed }).toEqual({ active: 1, retrying: 2, failed: 1 });
+  });
+
+  it('counts a running folder waiting out a failure as retrying, not uploading; a stopped one as neither', () => {
+    const retrying = { at: at(NOW + 12_000), cause: 'connection refused by 127.0.0.1:7482', attempt: 3, of: 10 };
+    const folders = new Map(
+      [makeFolder({ id: 'sending' }), makeFolder({ id: 'retrying', retrying }), makeFolder({ id: 'stopped', running: false, state: 'paused', retrying })].map((folder) => [folder.id, folder]),
+    );
+    const totals = queueTotals(new Map(), folders);
+    expect({ active: totals.active, retrying: totals.retrying }).toEqual({ active: 1, retrying: 1 });
   });
 });

@@ -3,7 +3,7 @@
 // components memoise on the uploads map.
 import type { FolderView, UploadView } from '../../../shared/ipc-contract.ts';
 import { isUnfinished, isWaiting, retryOf } from '../lib/format.ts';
-import { folderFigures } from '../lib/folder-format.ts';
+import { folderFigures, folderRetryOf } from '../lib/folder-format.ts';
 
 export interface QueueTotals {
   count: number;
@@ -42,7 +42,8 @@ export function queueTotals(uploads: ReadonlyMap<string, UploadView>, folders: R
   for (const folder of folders.values()) {
     totals.count += 1;
     const figures = folderFigures(folder);
-    if (folder.running) totals.active += 1;
+    if (folderRetryOf(folder)) totals.retrying += 1;
+    else if (folder.running) totals.active += 1;
     if (folder.state === 'failed' && !folder.running) totals.failed += 1;
     if (folder.running || figures.state === 'waiting') totals.pausable += 1;
     if (!folder.running && (folder.state === 'paused' || folder.state === 'failed')) totals.resumable += 1;
