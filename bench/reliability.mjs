@@ -9,7 +9,7 @@
 //   npm run reliability -- --report-only      (the page again from the saved results, running nothing)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -95,7 +95,7 @@ const results = {
   minutes: Math.round((Date.now() - startedAt.getTime()) / 6000) / 10,
   commit,
   command: `npm run reliability${soak ? ` -- --soak ${soak}` : ''}`,
-  machine: { ...describeMachine(), cores: cpus().length, ramGiB: Math.round(totalmem() / 2 ** 30) },
+  machine: describeMachine(),
   soakRuns: soak ?? null,
   tests,
   figures,
